@@ -1,0 +1,45 @@
+// swift-tools-version:6.0
+// CertGate: a provider-integration gateway for industry-certification tracking.
+// No Swift package dependencies: only the toolchain and system C libraries.
+import PackageDescription
+
+let package = Package(
+    name: "CertGate",
+    products: [
+        .executable(name: "certgate", targets: ["certgate"])
+    ],
+    targets: [
+        // System C libraries (Debian packages are installed by `make deps`).
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CTLS", pkgConfig: "libssl", providers: [.apt(["libssl-dev"])]),
+
+        // Libraries.
+        .target(name: "CertGateCore", dependencies: ["CCrypto"]),
+        .target(name: "Fetch", dependencies: ["CCurl", "CertGateCore"]),
+        .target(name: "Store", dependencies: ["CSQLite", "CertGateCore"]),
+        .target(name: "Gateway", dependencies: ["CertGateCore", "Fetch", "Store"]),
+        .target(name: "MockProvider", dependencies: ["CTLS"]),
+
+        // Executables: thin front ends over the libraries.
+        .executableTarget(name: "certgate", dependencies: ["Gateway", "CertGateCore"]),
+        .executableTarget(name: "certgate-bench", dependencies: ["Gateway", "CertGateCore", "Store"]),
+
+        // Tests.
+        .target(name: "TestSupport", dependencies: ["CertGateCore"], path: "Tests/TestSupport"),
+        .testTarget(name: "CertGateCoreTests", dependencies: ["CertGateCore", "TestSupport"]),
+        .testTarget(name: "FetchTests", dependencies: ["Fetch", "MockProvider", "TestSupport"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Store", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["certgate", "TestSupport", "Store"]),
+    ]
+)
+
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + [
+        .swiftLanguageMode(.v6),
+        .enableUpcomingFeature("ExistentialAny"),
+        .enableUpcomingFeature("InternalImportsByDefault"),
+    ]
+}

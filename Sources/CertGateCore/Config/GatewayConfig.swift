@@ -1,0 +1,112 @@
+public import Foundation
+
+/// The gateway's settings, read from `config/gateway.json`.
+///
+/// Holds no secrets: credentials are named here only by the environment variables that hold them.
+public struct GatewayConfig: Sendable, Codable {
+    /// How the HTTP client behaves towards providers.
+    public struct HTTP: Sendable, Codable {
+        public var connectTimeoutSeconds: Double = 15
+        public var timeoutSeconds: Double = 300
+        /// A transfer slower than this many bytes per second for `lowSpeedSeconds` is aborted.
+        public var lowSpeedBytesPerSecond: Int = 1
+        public var lowSpeedSeconds: Int = 60
+        public var maxResponseBytes: Int = 50 * 1024 * 1024
+        /// A CA bundle to trust instead of the system's (a district's TLS-inspecting proxy).
+        public var caBundle: String? = nil
+        public var maxAttempts: Int = 4
+        public var retryBaseDelaySeconds: Double = 1
+        public var retryMaxDelaySeconds: Double = 60
+        public var perHostConnections: Int = 4
+
+        public init() {}
+
+        enum CodingKeys: String, CodingKey {
+            case connectTimeoutSeconds = "connect_timeout_seconds", timeoutSeconds = "timeout_seconds"
+            case lowSpeedBytesPerSecond = "low_speed_bytes_per_second", lowSpeedSeconds = "low_speed_seconds"
+            case maxResponseBytes = "max_response_bytes", caBundle = "ca_bundle", maxAttempts = "max_attempts"
+            case retryBaseDelaySeconds = "retry_base_delay_seconds", retryMaxDelaySeconds = "retry_max_delay_seconds"
+            case perHostConnections = "per_host_connections"
+        }
+    }
+
+    /// The header names each roster and enrollment field may have in an SIS export.
+    public struct Roster: Sendable, Codable {
+        public var studentColumns: [String: [String]]
+        public var enrollmentColumns: [String: [String]]
+        /// Values that mean "yes" in a concentrator column (compared case-insensitively).
+        public var trueValues: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case studentColumns = "student_columns", enrollmentColumns = "enrollment_columns"
+            case trueValues = "true_values"
+        }
+    }
+
+    public var http: HTTP
+    public var roster: Roster
+
+    /// Reads `gateway.json` from a configuration folder.
+    public static func load(directory: String) throws -> GatewayConfig {
+        let path = (directory as NSString).appendingPathComponent("gateway.json")
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CertGateError(
+                .configuration, "cannot read '\(path)'; pass --config DIR with the folder that holds gateway.json")
+        }
+        return try decode(data, name: path)
+    }
+
+    /// Decodes configuration JSON; errors name the file and the key path that is wrong.
+    public static func decode(_ data: Data, name: String) throws -> GatewayConfig {
+        let decoder = JSONDecoder()
+        do {
+            return try decoder.decode(GatewayConfig.self, from: data)
+        } catch let error as DecodingError {
+            throw CertGateError(.configuration, "\(name): \(error.readableDescription)")
+        }
+    }
+}
+
+extension GatewayConfig.HTTP {
+    public init(from decoder: any Decoder) throws {
+        // Every setting is optional in the file; missing ones keep their defaults.
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = GatewayConfig.HTTP()
+        connectTimeoutSeconds =
+            try container.decodeIfPresent(Double.self, forKey: .connectTimeoutSeconds) ?? defaults.connectTimeoutSeconds
+        timeoutSeconds = try container.decodeIfPresent(Double.self, forKey: .timeoutSeconds) ?? defaults.timeoutSeconds
+        lowSpeedBytesPerSecond =
+            try container.decodeIfPresent(Int.self, forKey: .lowSpeedBytesPerSecond) ?? defaults.lowSpeedBytesPerSecond
+        lowSpeedSeconds = try container.decodeIfPresent(Int.self, forKey: .lowSpeedSeconds) ?? defaults.lowSpeedSeconds
+        maxResponseBytes = try container.decodeIfPresent(Int.self, forKey: .maxResponseBytes) ?? defaults.maxResponseBytes
+        caBundle = try container.decodeIfPresent(String.self, forKey: .caBundle)
+        maxAttempts = try container.decodeIfPresent(Int.self, forKey: .maxAttempts) ?? defaults.maxAttempts
+        retryBaseDelaySeconds =
+            try container.decodeIfPresent(Double.self, forKey: .retryBaseDelaySeconds) ?? defaults.retryBaseDelaySeconds
+        retryMaxDelaySeconds =
+            try container.decodeIfPresent(Double.self, forKey: .retryMaxDelaySeconds) ?? defaults.retryMaxDelaySeconds
+        perHostConnections =
+            try container.decodeIfPresent(Int.self, forKey: .perHostConnections) ?? defaults.perHostConnections
+    }
+}
+
+extension DecodingError {
+    /// "at http.timeout_seconds: expected a number" rather than Foundation's debug dump.
+    public var readableDescription: String {
+        func path(_ keys: [any CodingKey]) -> String {
+            keys.isEmpty ? "top level" : keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        }
+        switch self {
+        case .typeMismatch(let type, let context):
+            return "at \(path(context.codingPath)): expected \(type)"
+        case .valueNotFound(let type, let context):
+            return "at \(path(context.codingPath)): missing \(type) value"
+        case .keyNotFound(let key, let context):
+            return "at \(path(context.codingPath)): missing key '\(key.stringValue)'"
+        case .dataCorrupted(let context):
+            return "at \(path(context.codingPath)): \(context.debugDescription)"
+        @unknown default:
+            return "\(self)"
+        }
+    }
+}

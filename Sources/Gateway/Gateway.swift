@@ -1,0 +1,28 @@
+public import CertGateCore
+import Foundation
+public import Store
+
+/// The gateway: the configuration, the store and the operations the command line offers.
+public final class Gateway: Sendable {
+    public let config: GatewayConfig
+    public let database: Database
+    /// Who is acting, for the audit trail.
+    public let actor: String
+
+    /// Opens the database (creating and migrating it as needed) and reads the configuration.
+    public init(databasePath: String, configDirectory: String, actor: String) throws {
+        config = try GatewayConfig.load(directory: configDirectory)
+        do {
+            database = try Database(path: databasePath)
+        } catch let error as DatabaseError {
+            throw CertGateError(.database, error.message, operation: "open database '\(databasePath)'")
+        }
+        self.actor = actor
+    }
+
+    /// Imports an SIS roster export and optionally its CTE enrollments (`certgate roster import`).
+    public func importRoster(rosterPath: String, enrollmentsPath: String? = nil) throws -> RosterImportSummary {
+        try RosterImport(database: database, settings: config.roster, actor: actor)
+            .run(rosterPath: rosterPath, enrollmentsPath: enrollmentsPath)
+    }
+}

@@ -1,0 +1,214 @@
+/// CertGate's schema, as migrations. Add a migration for every change; never edit one that has
+/// shipped.
+public enum Schema {
+    public static let migrations: [Migration] = [
+        Migration(version: 1, name: "initial schema", sql: v1)
+    ]
+
+    /// The whole design: roster, providers, results and their matches, evidence, attainments,
+    /// tasks, the audit chain and pull cursors. Times are ISO 8601 text in UTC; dates `YYYY-MM-DD`.
+    static let v1 = """
+        CREATE TABLE students (
+            student_id        TEXT PRIMARY KEY,
+            state_student_id  TEXT,
+            first_name        TEXT NOT NULL,
+            middle_name       TEXT,
+            last_name         TEXT NOT NULL,
+            date_of_birth     TEXT,
+            email             TEXT,
+            school            TEXT,
+            grade             TEXT,
+            cte_concentrator  INTEGER NOT NULL DEFAULT 0 CHECK (cte_concentrator IN (0, 1)),
+            created_at        TEXT NOT NULL,
+            updated_at        TEXT NOT NULL
+        );
+        CREATE INDEX students_last_name ON students (last_name);
+
+        CREATE TABLE enrollments (
+            id             INTEGER PRIMARY KEY,
+            student_id     TEXT NOT NULL REFERENCES students (student_id) ON DELETE CASCADE,
+            school_year    TEXT NOT NULL,
+            course_number  TEXT NOT NULL,
+            course_name    TEXT,
+            program        TEXT,
+            teacher        TEXT,
+            updated_at     TEXT NOT NULL,
+            UNIQUE (student_id, school_year, course_number)
+        );
+
+        CREATE TABLE providers (
+            provider_id  TEXT PRIMARY KEY,
+            style        TEXT NOT NULL,
+            name         TEXT NOT NULL
+        );
+
+        -- One row per exam attempt a provider reported; re-pulls update, never duplicate.
+        CREATE TABLE exam_results (
+            id                   INTEGER PRIMARY KEY,
+            provider_id          TEXT NOT NULL REFERENCES providers (provider_id),
+            record_key           TEXT NOT NULL,
+            candidate_id         TEXT,
+            first_name           TEXT,
+            last_name            TEXT,
+            date_of_birth        TEXT,
+            email                TEXT,
+            provider_student_id  TEXT,
+            exam_code            TEXT NOT NULL,
+            exam_title           TEXT,
+            attempted_at         TEXT NOT NULL,
+            time_zone            TEXT NOT NULL,
+            score                REAL,
+            passing_score        REAL,
+            outcome              TEXT NOT NULL CHECK (outcome IN ('pass', 'fail', 'provisional')),
+            certificate_number   TEXT,
+            proctor              TEXT,
+            testing_site         TEXT,
+            expires_on           TEXT,
+            source_feed          TEXT NOT NULL,
+            source_page          INTEGER,
+            source_record        INTEGER,
+            fetched_at           TEXT NOT NULL,
+            content_hash         TEXT NOT NULL,
+            first_seen_at        TEXT NOT NULL,
+            updated_at           TEXT NOT NULL,
+            UNIQUE (provider_id, record_key)
+        );
+        CREATE INDEX exam_results_candidate ON exam_results (provider_id, candidate_id);
+
+        -- Rows a feed carried that could not be read, kept with the reason and where they were.
+        CREATE TABLE rejected_records (
+            id             INTEGER PRIMARY KEY,
+            provider_id    TEXT NOT NULL REFERENCES providers (provider_id),
+            source_feed    TEXT NOT NULL,
+            source_page    INTEGER,
+            source_record  INTEGER,
+            reason         TEXT NOT NULL,
+            raw_hash       TEXT NOT NULL,
+            first_seen_at  TEXT NOT NULL,
+            UNIQUE (provider_id, raw_hash)
+        );
+
+        CREATE TABLE matches (
+            result_id    INTEGER PRIMARY KEY REFERENCES exam_results (id) ON DELETE CASCADE,
+            student_id   TEXT REFERENCES students (student_id),
+            status       TEXT NOT NULL CHECK (status IN ('matched', 'review', 'unmatched', 'confirmed', 'rejected')),
+            method       TEXT,
+            score        REAL,
+            details      TEXT,
+            decided_by   TEXT,
+            decided_at   TEXT NOT NULL
+        );
+        CREATE INDEX matches_student ON matches (student_id);
+
+        -- What staff confirmed: this provider's candidate is this student.
+        CREATE TABLE candidate_links (
+            provider_id   TEXT NOT NULL REFERENCES providers (provider_id),
+            candidate_id  TEXT NOT NULL,
+            student_id    TEXT NOT NULL REFERENCES students (student_id),
+            source        TEXT NOT NULL CHECK (source IN ('staff', 'auto')),
+            created_by    TEXT,
+            created_at    TEXT NOT NULL,
+            PRIMARY KEY (provider_id, candidate_id)
+        );
+
+        -- Evidence files are stored by content (SHA-256); the original name is metadata only.
+        CREATE TABLE evidence (
+            id                 INTEGER PRIMARY KEY,
+            sha256             TEXT NOT NULL,
+            student_id         TEXT NOT NULL REFERENCES students (student_id),
+            credential_code    TEXT NOT NULL,
+            original_name      TEXT,
+            size_bytes         INTEGER NOT NULL,
+            media_type         TEXT NOT NULL,
+            verification_code  TEXT,
+            text_status        TEXT,
+            added_by           TEXT NOT NULL,
+            added_at           TEXT NOT NULL,
+            UNIQUE (sha256, student_id, credential_code)
+        );
+
+        CREATE TABLE attainments (
+            id                   INTEGER PRIMARY KEY,
+            student_id           TEXT NOT NULL REFERENCES students (student_id),
+            credential_code      TEXT NOT NULL,
+            earned_on            TEXT NOT NULL,
+            source               TEXT NOT NULL CHECK (source IN ('report', 'manual', 'bundle')),
+            result_id            INTEGER REFERENCES exam_results (id),
+            review_status        TEXT NOT NULL DEFAULT 'pending'
+                                 CHECK (review_status IN ('pending', 'approved', 'rejected', 'follow_up')),
+            verification_method  TEXT,
+            review_comment       TEXT,
+            reviewed_by          TEXT,
+            reviewed_at          TEXT,
+            reportable           INTEGER,
+            reportable_override  INTEGER,
+            reportable_note      TEXT,
+            created_at           TEXT NOT NULL,
+            UNIQUE (student_id, credential_code, earned_on)
+        );
+
+        CREATE TABLE attainment_evidence (
+            attainment_id  INTEGER NOT NULL REFERENCES attainments (id) ON DELETE CASCADE,
+            evidence_id    INTEGER NOT NULL REFERENCES evidence (id),
+            PRIMARY KEY (attainment_id, evidence_id)
+        );
+
+        CREATE TABLE tasks (
+            id               INTEGER PRIMARY KEY,
+            kind             TEXT NOT NULL,
+            subject_type     TEXT NOT NULL,
+            subject_id       TEXT NOT NULL,
+            status           TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'resolved', 'dismissed')),
+            explanation      TEXT NOT NULL,
+            assignee_role    TEXT,
+            school           TEXT,
+            due_on           TEXT,
+            created_at       TEXT NOT NULL,
+            closed_at        TEXT,
+            closed_by        TEXT,
+            resolution_note  TEXT
+        );
+        -- One open task per subject and kind.
+        CREATE UNIQUE INDEX tasks_one_open ON tasks (kind, subject_type, subject_id) WHERE status = 'open';
+
+        -- Append-only; each event's hash covers the previous event's hash (a SHA-256 chain).
+        CREATE TABLE audit_events (
+            seq           INTEGER PRIMARY KEY,
+            at            TEXT NOT NULL,
+            actor         TEXT NOT NULL,
+            action        TEXT NOT NULL,
+            subject_type  TEXT NOT NULL,
+            subject_id    TEXT NOT NULL,
+            before_json   TEXT,
+            after_json    TEXT,
+            prev_hash     TEXT NOT NULL,
+            hash          TEXT NOT NULL
+        );
+        CREATE INDEX audit_events_subject ON audit_events (subject_type, subject_id);
+        CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+            BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+        CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+            BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+
+        -- Where the next incremental pull of a provider starts; moved only after a committed pull.
+        CREATE TABLE pull_cursors (
+            provider_id      TEXT PRIMARY KEY REFERENCES providers (provider_id),
+            cursor           TEXT NOT NULL,
+            last_success_at  TEXT NOT NULL
+        );
+
+        CREATE TABLE pull_runs (
+            id           INTEGER PRIMARY KEY,
+            provider_id  TEXT NOT NULL,
+            started_at   TEXT NOT NULL,
+            finished_at  TEXT,
+            status       TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'failed')),
+            fetched      INTEGER NOT NULL DEFAULT 0,
+            new          INTEGER NOT NULL DEFAULT 0,
+            updated      INTEGER NOT NULL DEFAULT 0,
+            unchanged    INTEGER NOT NULL DEFAULT 0,
+            rejected     INTEGER NOT NULL DEFAULT 0,
+            error        TEXT
+        );
+        """
+}
