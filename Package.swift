@@ -24,7 +24,7 @@ let package = Package(
 
         // Executables: thin front ends over the libraries.
         .executableTarget(name: "certgate", dependencies: ["Gateway", "CertGateCore"]),
-        .executableTarget(name: "certgate-bench", dependencies: ["Gateway", "CertGateCore", "Store"]),
+        .executableTarget(name: "certgate-bench", dependencies: ["Gateway", "CertGateCore", "Store", "Fetch", "MockProvider"]),
 
         // Tests.
         .target(name: "TestSupport", dependencies: ["CertGateCore"], path: "Tests/TestSupport"),

@@ -57,7 +57,21 @@ public final class LoopbackServer: Sendable {
         }
         self.port = UInt16(bigEndian: address.sin_port)
         self.listener = socketFD
-        let acceptor = Thread { [self] in acceptLoop() }
+        // The accept thread holds the server weakly, so releasing the server stops it.
+        let acceptor = Thread { [weak self] in
+            while true {
+                let client = accept(socketFD, nil, nil)
+                if client < 0 {
+                    if errno == EINTR { continue }
+                    return
+                }
+                guard let self else {
+                    close(client)
+                    return
+                }
+                self.admit(client)
+            }
+        }
         acceptor.name = "LoopbackServer.accept"
         acceptor.start()
     }
@@ -88,29 +102,22 @@ public final class LoopbackServer: Sendable {
 
     private var isStopped: Bool { state.withLock { $0.stopped } }
 
-    private func acceptLoop() {
-        while !isStopped {
-            let client = accept(listener, nil, nil)
-            if client < 0 {
-                if errno == EINTR { continue }
-                return
-            }
-            let admitted = state.withLock { state -> Bool in
-                guard !state.stopped else { return false }
-                state.connections += 1
-                state.openSockets.insert(client)
-                return true
-            }
-            guard admitted else {
-                close(client)
-                return
-            }
-            let worker = Thread { [self] in
-                serve(client)
-                state.withLock { _ = $0.openSockets.remove(client) }
-            }
-            worker.start()
+    private func admit(_ client: Int32) {
+        let admitted = state.withLock { state -> Bool in
+            guard !state.stopped else { return false }
+            state.connections += 1
+            state.openSockets.insert(client)
+            return true
         }
+        guard admitted else {
+            close(client)
+            return
+        }
+        let worker = Thread { [self] in
+            serve(client)
+            state.withLock { _ = $0.openSockets.remove(client) }
+        }
+        worker.start()
     }
 
     private func serve(_ socket: Int32) {
@@ -145,8 +152,9 @@ public final class LoopbackServer: Sendable {
             head += "\(header.name): \(header.value)\r\n"
             if header.name.lowercased() == "content-length" { hasLength = true }
         }
-        if !hasLength { head += "Content-Length: \(response.body.count)\r\n" }
-        head += keepAlive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n"
+        if !hasLength && !response.closeDelimited { head += "Content-Length: \(response.body.count)\r\n" }
+        let open = keepAlive && !response.closeDelimited
+        head += open ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n"
         guard channel.write(Array(head.utf8)) else { return false }
         switch response.fault {
         case .stall(let count, let seconds):
@@ -161,7 +169,7 @@ public final class LoopbackServer: Sendable {
             _ = channel.write(Array(response.body.prefix(count)))
             return false
         case .delay, nil:
-            return channel.write(response.body)
+            return channel.write(response.body) && !response.closeDelimited
         }
     }
 

@@ -42,12 +42,19 @@ public struct MockResponse: Sendable {
     public var headers: [(name: String, value: String)]
     public var body: [UInt8]
     public var fault: Fault?
+    /// Send no `Content-Length` and end the body by closing the connection, as HTTP/1.0 servers
+    /// do: the client cannot know the size in advance.
+    public var closeDelimited: Bool
 
-    public init(status: Int = 200, headers: [(name: String, value: String)] = [], body: [UInt8] = [], fault: Fault? = nil) {
+    public init(
+        status: Int = 200, headers: [(name: String, value: String)] = [], body: [UInt8] = [], fault: Fault? = nil,
+        closeDelimited: Bool = false
+    ) {
         self.status = status
         self.headers = headers
         self.body = body
         self.fault = fault
+        self.closeDelimited = closeDelimited
     }
 
     /// A text response with a content type.

@@ -124,8 +124,8 @@ public final class CSVReader {
                     try finishField()
                     state = .fieldStart
                 case cr, lf:
-                    try endOfLine(byte)
                     try finishField()
+                    try endOfLine(byte)
                     return CSVRecord(fields: fields, line: startLine)
                 default:
                     field.append(byte)
@@ -152,8 +152,8 @@ public final class CSVReader {
                     try finishField()
                     state = .fieldStart
                 case cr, lf:
-                    try endOfLine(byte)
                     try finishField()
+                    try endOfLine(byte)
                     return CSVRecord(fields: fields, line: startLine)
                 default:
                     throw InputError(

@@ -1,0 +1,50 @@
+# CertGate: `make demo` and `make test` work on a fresh machine with only the Swift toolchain;
+# each first installs the Debian packages that are missing.
+
+SWIFT ?= swift
+APT_PACKAGES := libcurl4-openssl-dev libsqlite3-dev libssl-dev pkg-config
+DB ?= ./certgate.db
+
+.PHONY: all deps build demo test bench format clean
+
+all: build
+
+## deps: install the system libraries CertGate links against (quiet when present)
+deps:
+	@missing=""; \
+	for package in $(APT_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$package"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian packages:$$missing"; \
+		if [ "$$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi; \
+		$$sudo apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+	@command -v $(SWIFT) >/dev/null || { echo "Swift is not on PATH (expected e.g. /opt/swift/usr/bin)"; exit 1; }
+
+## build: a debug build of everything
+build: deps
+	$(SWIFT) build
+
+## demo: load the bundled sample roster into ./certgate.db and show what was loaded
+demo: build
+	$(SWIFT) run --skip-build certgate --db $(DB) roster import mocks/roster/roster.csv \
+		--enrollments mocks/roster/enrollments.csv
+
+## test: the whole test suite (real loopback HTTP, real SQLite files, the real binary)
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+## bench: release-build benchmarks of the CSV reader, roster import and HTTP client
+bench: deps
+	$(SWIFT) build -c release --product certgate-bench
+	$(SWIFT) run -c release --skip-build certgate-bench
+
+## format: format the sources with the toolchain's swift-format
+format:
+	$(SWIFT) format --in-place --recursive Package.swift Sources Tests
+
+clean:
+	rm -rf .build
