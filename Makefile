@@ -29,8 +29,7 @@ build: deps
 
 ## demo: load the bundled sample roster into ./certgate.db and show what was loaded
 demo: build
-	$(SWIFT) run --skip-build certgate --db $(DB) roster import mocks/roster/roster.csv \
-		--enrollments mocks/roster/enrollments.csv
+	$(SWIFT) run --skip-build certgate --db $(DB) demo
 
 ## test: the whole test suite (real loopback HTTP, real SQLite files, the real binary)
 test: deps

@@ -19,11 +19,19 @@ let package = Package(
         .target(name: "CertGateCore", dependencies: ["CCrypto"]),
         .target(name: "Fetch", dependencies: ["CCurl", "CertGateCore"]),
         .target(name: "Store", dependencies: ["CSQLite", "CertGateCore"]),
-        .target(name: "Gateway", dependencies: ["CertGateCore", "Fetch", "Store"]),
+        .target(
+            name: "Gateway",
+            dependencies: ["CertGateCore", "Fetch", "Store", "AdapterKit", "Certiport", "ServSafe", "MockProvider"]),
         .target(name: "MockProvider", dependencies: ["CTLS"]),
+        .target(name: "AdapterKit", dependencies: ["CertGateCore", "Fetch"]),
+
+        // Provider adapters: one folder per report style.
+        .target(name: "Certiport", dependencies: ["AdapterKit", "CertGateCore", "Fetch"], path: "adapters/Certiport"),
+        .target(name: "ServSafe", dependencies: ["AdapterKit", "CertGateCore", "Fetch"], path: "adapters/ServSafe"),
 
         // Executables: thin front ends over the libraries.
-        .executableTarget(name: "certgate", dependencies: ["Gateway", "CertGateCore"]),
+        .executableTarget(
+            name: "certgate", dependencies: ["Gateway", "CertGateCore", "Store", "MockProvider", "AdapterKit"]),
         .executableTarget(name: "certgate-bench", dependencies: ["Gateway", "CertGateCore", "Store", "Fetch", "MockProvider"]),
 
         // Tests.

@@ -79,7 +79,7 @@ public final class HTTPClient: Sendable {
                     + "the server asked to wait \(Int(error.retryAfter ?? 0)) s, longer than allowed"
                 throw final
             }
-            onEvent?(.retrying(url: error.url, attempt: attempt, delay: delay, reason: error.description))
+            onEvent?(.retrying(url: error.url, attempt: attempt, delay: delay, reason: error.reason))
             Thread.sleep(forTimeInterval: delay)
         }
     }

@@ -42,6 +42,12 @@ public struct HTTPError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
+        let tries = attempts == 1 ? "1 attempt" : "\(attempts) attempts"
+        return message.isEmpty ? "\(reason): \(url) (\(tries))" : "\(reason): \(url) (\(tries)): \(message)"
+    }
+
+    /// What went wrong, in a few words: "HTTP 503", "timed out".
+    public var reason: String {
         let what: String
         switch kind {
         case .dns: what = "host name did not resolve"
@@ -57,8 +63,7 @@ public struct HTTPError: Error, Sendable, CustomStringConvertible {
         case .invalidRequest: what = "invalid request"
         case .other: what = "transfer failed"
         }
-        let tries = attempts == 1 ? "1 attempt" : "\(attempts) attempts"
-        return message.isEmpty ? "\(what): \(url) (\(tries))" : "\(what): \(url) (\(tries)): \(message)"
+        return what
     }
 
     /// Whether trying again may help.

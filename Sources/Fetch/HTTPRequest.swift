@@ -47,7 +47,8 @@ public struct HTTPRequest: Sendable {
             method: .post, url: url, headers: [("Content-Type", "application/json")], body: Array(json), auth: auth)
     }
 
-    static func formEncode(_ text: String) -> String {
+    /// Percent-encodes a form or query value (`+` for spaces).
+    public static func formEncode(_ text: String) -> String {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._*")
         return (text.addingPercentEncoding(withAllowedCharacters: allowed) ?? "").replacingOccurrences(

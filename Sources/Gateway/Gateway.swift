@@ -8,6 +8,8 @@ public final class Gateway: Sendable {
     public let database: Database
     /// Who is acting, for the audit trail.
     public let actor: String
+    /// The configuration folder.
+    public let configDirectory: String
 
     /// Opens the database (creating and migrating it as needed) and reads the configuration.
     public init(databasePath: String, configDirectory: String, actor: String) throws {
@@ -18,6 +20,7 @@ public final class Gateway: Sendable {
             throw CertGateError(.database, error.message, operation: "open database '\(databasePath)'")
         }
         self.actor = actor
+        self.configDirectory = configDirectory
     }
 
     /// Imports an SIS roster export and optionally its CTE enrollments (`certgate roster import`).

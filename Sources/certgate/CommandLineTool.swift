@@ -28,6 +28,31 @@ struct Invocation {
 
     func option(_ name: String) -> String? { options[name]?.last }
 
+    func values(_ name: String) -> [String] { options[name] ?? [] }
+
+    /// A `YYYY-MM-DD` option; anything else is a usage error.
+    func date(_ name: String) throws -> CalendarDate? {
+        guard let text = option(name) else { return nil }
+        guard let date = CalendarDate(parsing: text) else { throw UsageError("\(name) must be a date YYYY-MM-DD, not '\(text)'") }
+        return date
+    }
+
+    /// `--base-url ID=URL` options.
+    func baseURLs() throws -> [String: String] {
+        var result: [String: String] = [:]
+        for value in values("--base-url") {
+            guard let equals = value.firstIndex(of: "="), equals != value.startIndex,
+                value[value.index(after: equals)...].hasPrefix("http")
+            else { throw UsageError("--base-url takes PROVIDER=URL, e.g. certiport=http://127.0.0.1:8080/certiport") }
+            result[String(value[..<equals])] = String(value[value.index(after: equals)...])
+        }
+        return result
+    }
+
+    func printError(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
     func print(_ text: String) {
         FileHandle.standardOutput.write(Data((text + "\n").utf8))
     }
@@ -40,7 +65,10 @@ struct Invocation {
 /// Parses the command line, runs the command and turns failures into exit codes:
 /// 0 success, 1 the operation failed (reason on stderr), 2 a usage error.
 enum CommandLineTool {
-    static let commands: [CommandSpec] = [RosterImportCommand.spec]
+    static let commands: [CommandSpec] = [
+        RosterImportCommand.spec, PullCommand.spec, ImportCommand.spec, ResultsCommand.spec, MockServeCommand.spec,
+        MockRecordCommand.spec, DemoCommand.spec,
+    ]
 
     static func run(_ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment) -> Int32 {
         let parsed: ParsedArguments
@@ -61,7 +89,8 @@ enum CommandLineTool {
         }
         if parsed.globals.help { return showHelp(for: command.path) }
         let positionals = Array(parsed.words.dropFirst(command.path.count))
-        guard positionals.count == command.positionals.count else {
+        let required = command.positionals.filter { !$0.hasPrefix("[") }.count
+        guard (required...command.positionals.count).contains(positionals.count) else {
             let expected = command.positionals.isEmpty ? "no arguments" : command.positionals.joined(separator: " ")
             return usageFailure("expected \(expected), got \(positionals.count) argument(s)", command: command)
         }

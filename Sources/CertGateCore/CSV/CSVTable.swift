@@ -86,7 +86,7 @@ public final class CSVTable<Field: Hashable & Sendable> {
         InputLocation(file: name, line: row.line, field: headerNames[field])
     }
 
-    static func normalize(_ header: String) -> String {
+    public static func normalize(_ header: String) -> String {
         String(header.lowercased().unicodeScalars.filter { $0.properties.isAlphabetic || ("0"..."9").contains($0) })
     }
 }

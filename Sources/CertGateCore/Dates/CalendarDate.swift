@@ -79,3 +79,22 @@ extension StringProtocol {
         return text[first...last]
     }
 }
+
+extension CalendarDate {
+    /// The day `days` later (earlier when negative).
+    public func adding(days: Int) -> CalendarDate {
+        // Julian day number arithmetic: no time zones, no Foundation calendar.
+        let a = (14 - month) / 12
+        let y = year + 4800 - a
+        let m = month + 12 * a - 3
+        let julian = day + (153 * m + 2) / 5 + 365 * y + y / 4 - y / 100 + y / 400 - 32045 + days
+        let b = julian + 32044
+        let c = (4 * b + 3) / 146097
+        let d = b - 146097 * c / 4
+        let e = (4 * d + 3) / 1461
+        let f = d - 1461 * e / 4
+        let g = (5 * f + 2) / 153
+        return CalendarDate(
+            year: 100 * c + e - 4800 + g / 10, month: g + 3 - 12 * (g / 10), day: f - (153 * g + 2) / 5 + 1)!
+    }
+}

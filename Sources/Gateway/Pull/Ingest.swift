@@ -1,0 +1,79 @@
+import AdapterKit
+import CertGateCore
+import Foundation
+import Store
+
+/// Parses fetched documents and stores them in one transaction: results upserted, bad rows kept
+/// as rejected records, the provider's cursor moved (for pulls), a run recorded and audited. If
+/// anything throws, the transaction rolls back and the database is as it was.
+struct Ingest {
+    let database: Database
+    let actor: String
+
+    /// - Parameters:
+    ///   - cursor: the day to store as the provider's cursor; nil leaves it.
+    ///   - action: `pull` or `import`, for the audit trail.
+    func store(
+        _ documents: [FeedDocument], adapter: any ProviderAdapter, provider: ProviderSettings, cursor: CalendarDate?,
+        action: String, summary: inout IngestSummary
+    ) throws {
+        let now = Timestamp.string(Date())
+        var counts = summary
+        try database.write { transaction in
+            try transaction.execute(
+                """
+                INSERT INTO providers (provider_id, style, name) VALUES (?, ?, ?)
+                ON CONFLICT (provider_id) DO UPDATE SET style = excluded.style, name = excluded.name
+                """, [provider.id, provider.style, provider.name])
+            for document in documents {
+                counts.documents += 1
+                try adapter.parse(document) { record in
+                    counts.fetched += 1
+                    switch record {
+                    case .result(let result):
+                        switch try ResultRecords.upsert(result, transaction, actor: actor, now: now) {
+                        case .new: counts.new += 1
+                        case .updated: counts.updated += 1
+                        case .unchanged: counts.unchanged += 1
+                        }
+                    case .rejected(let rejected):
+                        counts.rejected += 1
+                        try ResultRecords.reject(rejected, provider: provider.id, transaction, now: now)
+                    }
+                }
+            }
+            if let cursor {
+                try transaction.execute(
+                    """
+                    INSERT INTO pull_cursors (provider_id, cursor, last_success_at) VALUES (?, ?, ?)
+                    ON CONFLICT (provider_id) DO UPDATE SET cursor = excluded.cursor, last_success_at = excluded.last_success_at
+                    """, [provider.id, cursor.description, now])
+                counts.cursor = cursor.description
+            }
+            counts.status = .succeeded
+            try Self.recordRun(counts, transaction, now: now)
+            try AuditLog.append(
+                transaction, actor: actor, action: "\(action).\(provider.id)", subjectType: "provider", subjectID: provider.id,
+                after: Self.json(counts))
+        }
+        summary = counts
+    }
+
+    static func recordRun(_ summary: IngestSummary, _ transaction: Transaction, now: String) throws {
+        try transaction.execute(
+            """
+            INSERT INTO pull_runs (provider_id, started_at, finished_at, status, fetched, new, updated, unchanged, rejected, error)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                summary.provider, now, now, summary.status.rawValue, summary.fetched, summary.new, summary.updated,
+                summary.unchanged, summary.rejected, summary.error,
+            ])
+    }
+
+    static func json(_ summary: IngestSummary) -> String {
+        var copy = summary
+        copy.seconds = 0  // timing is not part of the record
+        return (try? String(decoding: JSONEncoder.sorted.encode(copy), as: UTF8.self)) ?? "{}"
+    }
+}

@@ -1,0 +1,105 @@
+import AdapterKit
+import CertGateCore
+import Foundation
+import Store
+
+/// Stores canonical results: one row per provider and record key, so a re-pull never duplicates.
+enum ResultRecords {
+    enum Outcome { case new, updated, unchanged }
+
+    /// The stored values of a result, in column order. The source reference is kept apart: a
+    /// re-fetch of the same data from another page is not a change.
+    static func values(_ result: CanonicalResult) -> [(String, SQLValue)] {
+        let candidate = result.candidate
+        return [
+            ("candidate_id", candidate.candidateID.sqlValue), ("first_name", candidate.firstName.sqlValue),
+            ("last_name", candidate.lastName.sqlValue), ("date_of_birth", candidate.dateOfBirth?.description.sqlValue ?? .null),
+            ("email", candidate.email.sqlValue), ("provider_student_id", candidate.studentID.sqlValue),
+            ("exam_code", .text(result.examCode)), ("exam_title", result.examTitle.sqlValue),
+            ("attempted_at", .text(ExamTime.format(result.attemptedAt, in: TimeZone(identifier: result.timeZone) ?? .gmt))),
+            ("time_zone", .text(result.timeZone)), ("score", result.score.sqlValue),
+            ("passing_score", result.passingScore.sqlValue), ("outcome", .text(result.outcome.rawValue)),
+            ("certificate_number", result.certificateNumber.sqlValue), ("proctor", result.proctor.sqlValue),
+            ("testing_site", result.testingSite.sqlValue), ("expires_on", result.expiresOn?.description.sqlValue ?? .null),
+        ]
+    }
+
+    static func contentHash(_ values: [(String, SQLValue)]) -> String {
+        var hasher = SHA256()
+        for (name, value) in values {
+            hasher.update("\(name)=")
+            switch value {
+            case .null: hasher.update("\u{0}")
+            case .integer(let number): hasher.update("i\(number)")
+            case .real(let number): hasher.update("r\(number)")
+            case .text(let text): hasher.update("t\(text.utf8.count):\(text)")
+            case .blob(let bytes): hasher.update(bytes)
+            }
+            hasher.update("\u{1F}")
+        }
+        return hasher.finalizeHex()
+    }
+
+    /// Inserts a new result, updates a changed one (auditing what changed), or leaves it.
+    static func upsert(_ result: CanonicalResult, _ transaction: Transaction, actor: String, now: String) throws -> Outcome {
+        let values = values(result)
+        let hash = contentHash(values)
+        let source: [any SQLBindable] = [
+            result.source.feed, result.source.page, result.source.record, Timestamp.string(result.source.fetchedAt),
+        ]
+        let existing = try transaction.query(
+            "SELECT * FROM exam_results WHERE provider_id = ? AND record_key = ?", [result.providerID, result.recordKey]
+        ).first
+        guard let existing else {
+            let names = values.map(\.0).joined(separator: ", ")
+            let marks = Array(repeating: "?", count: values.count + 9).joined(separator: ", ")
+            try transaction.execute(
+                """
+                INSERT INTO exam_results (\(names), provider_id, record_key, content_hash, source_feed, source_page,
+                                          source_record, fetched_at, first_seen_at, updated_at)
+                VALUES (\(marks))
+                """, values.map(\.1) + [result.providerID, result.recordKey, hash] + source + [now, now])
+            return .new
+        }
+        guard existing["content_hash"].string != hash else { return .unchanged }
+        let changed = values.filter { existing[$0.0] != $0.1 }
+        let assignments = values.map { "\($0.0) = ?" }.joined(separator: ", ")
+        try transaction.execute(
+            """
+            UPDATE exam_results SET \(assignments), content_hash = ?, source_feed = ?, source_page = ?, source_record = ?,
+                   fetched_at = ?, updated_at = ?
+            WHERE id = ?
+            """, values.map(\.1) + [hash] + source + [now, existing["id"]])
+        try AuditLog.append(
+            transaction, actor: actor, action: "result.update", subjectType: "exam_result",
+            subjectID: "\(existing["id"].int ?? 0)",
+            before: json(changed.map { ($0.0, existing[$0.0]) }), after: json(changed))
+        return .updated
+    }
+
+    /// Stores a rejected row once; a re-pull of the same bad row is not stored again.
+    static func reject(_ record: RejectedRecord, provider: String, _ transaction: Transaction, now: String) throws {
+        try transaction.execute(
+            """
+            INSERT INTO rejected_records (provider_id, source_feed, source_page, source_record, reason, raw_hash, first_seen_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (provider_id, raw_hash) DO NOTHING
+            """,
+            [provider, record.source.feed, record.source.page, record.source.record, record.reason, record.rawHash, now])
+    }
+
+    /// Column values as a sorted JSON object, for audit events.
+    static func json(_ values: [(String, SQLValue)]) -> String {
+        var object: [String: Any] = [:]
+        for (name, value) in values {
+            switch value {
+            case .null: object[name] = NSNull()
+            case .integer(let number): object[name] = number
+            case .real(let number): object[name] = number
+            case .text(let text): object[name] = text
+            case .blob(let bytes): object[name] = bytes.count
+            }
+        }
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+}

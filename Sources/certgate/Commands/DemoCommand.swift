@@ -1,0 +1,79 @@
+import AdapterKit
+import CertGateCore
+import Foundation
+import Gateway
+import MockProvider
+
+/// `certgate demo`: the whole flow on the bundled mocks.
+enum DemoCommand {
+    static let spec = CommandSpec(
+        path: ["demo"],
+        summary: "run the whole flow on the bundled mocks (roster, then three weekly pulls)",
+        options: [OptionSpec(name: "--mocks", valueName: "DIR", help: "the mocks folder (default ./mocks)")],
+        details: """
+            Loads the sample roster, starts the mock provider in-process on 127.0.0.1, and pulls
+            every configured provider for the weeks listed in mocks/demo.json, printing what each
+            pull stored. Credentials not set in the environment get placeholder values, which only
+            the mock accepts.
+            """,
+        run: run)
+
+    private struct Plan: Decodable {
+        struct Week: Decodable {
+            var since: String
+            var until: String
+        }
+        var roster: String
+        var enrollments: String
+        var feeds: String
+        var weeks: [Week]
+    }
+
+    static func run(_ invocation: Invocation) throws -> Int32 {
+        let mocks = invocation.option("--mocks") ?? "mocks"
+        let planPath = (mocks as NSString).appendingPathComponent("demo.json")
+        guard let data = FileManager.default.contents(atPath: planPath) else {
+            throw UsageError("cannot read \(planPath); run the demo from the CertGate folder or pass --mocks DIR")
+        }
+        let plan = try JSONDecoder().decode(Plan.self, from: data)
+        func inMocks(_ path: String) -> String { (mocks as NSString).appendingPathComponent(path) }
+
+        let gateway = try invocation.openGateway()
+        invocation.print("== roster")
+        let roster = try gateway.importRoster(rosterPath: inMocks(plan.roster), enrollmentsPath: inMocks(plan.enrollments))
+        invocation.print(
+            "students: \(roster.students.new) new, \(roster.students.updated) updated, \(roster.students.unchanged) unchanged; "
+                + "enrollments: \(roster.enrollments?.rows ?? 0) rows")
+
+        let player = CassettePlayer(cassettes: try Cassette.loadAll(directory: inMocks(plan.feeds)))
+        let server = try LoopbackServer(handler: player.respond)
+        defer { server.stop() }
+        invocation.print("== mock provider on \(server.baseURL) (\(player.interactionCount) recorded interactions)")
+
+        let providers = try ProviderCatalog.load(directory: invocation.globals.configDirectory).providers.filter(\.enabled)
+        var options = PullOptions()
+        for provider in providers {
+            options.baseURLs[provider.id] = "\(server.baseURL)/\(provider.id)"
+            for variable in [provider.auth.tokenEnv, provider.auth.userEnv, provider.auth.secretEnv].compactMap({ $0 })
+            where options.environment[variable] == nil {
+                options.environment[variable] = "demo-placeholder"
+            }
+        }
+        var failed = false
+        let progress = ProgressPrinter()
+        for week in plan.weeks {
+            options.since = CalendarDate(parsing: week.since)
+            options.until = CalendarDate(parsing: week.until)
+            invocation.print("== weekly pull \(week.since) to \(week.until)")
+            let summaries = try gateway.pull(options) { progress.show($0) }
+            progress.finish()
+            IngestOutput.print(summaries, invocation)
+            failed = failed || summaries.contains { $0.status == .failed }
+        }
+        if !player.unmatched.isEmpty {
+            invocation.printError("certgate: requests no cassette matched: \(player.unmatched.joined(separator: "; "))")
+        }
+        invocation.print("database: \(invocation.globals.databasePath)")
+        return failed ? 1 : 0
+    }
+}

@@ -1,0 +1,194 @@
+public import AdapterKit
+import CertGateCore
+import Fetch
+public import Foundation
+import Synchronization
+
+/// NRA/ServSafe-style score lists: OAuth2 client credentials, exam sessions listed page by page
+/// through `nextCursor`, and each session's score list.
+public struct ServSafeAdapter: ProviderAdapter {
+    public static let style = "servsafe"
+
+    let provider: ProviderSettings
+    let zone: TimeZone
+
+    static let titles = [
+        "MANAGER": "ServSafe Food Protection Manager", "FOOD_HANDLER": "ServSafe Food Handler",
+        "ALLERGENS": "ServSafe Allergens",
+    ]
+
+    public init(provider: ProviderSettings) throws {
+        self.provider = provider
+        zone = try provider.resolvedTimeZone()
+        guard provider.auth.type == .oauth2ClientCredentials else {
+            throw CertGateError(.configuration, "provider '\(provider.id)': the servsafe style needs auth type oauth2_client_credentials")
+        }
+    }
+
+    public func fetch(_ window: PullWindow, context: FetchContext) throws -> FetchedFeed {
+        let token = TokenSource(provider: provider, context: context)
+        // Sessions updated since the start of the window's first day, in the provider's zone.
+        let since = ExamTime.parse(window.start.description, in: zone)!
+        let sinceText = ExamTime.format(since, in: TimeZone(identifier: "UTC")!).replacing("+00:00", with: "Z")
+        var sessions: [Session] = []
+        var cursor: String?
+        var seenCursors: Set<String> = []
+        repeat {
+            var url = provider.url("v1/exam-sessions") + "?updatedSince=\(HTTPRequest.formEncode(sinceText))"
+            if let cursor { url += "&cursor=\(HTTPRequest.formEncode(cursor))" }
+            let response = try token.send { .get(url, auth: $0) }
+            let page: SessionsPage = try decode(response, expected: "an exam-session list")
+            sessions += page.sessions
+            context.progress(FetchProgress(provider: provider.id, done: sessions.count, total: nil, what: "sessions listed"))
+            cursor = page.nextCursor
+            if let cursor, !seenCursors.insert(cursor).inserted {
+                throw FeedError(provider: provider.id, feed: response.url, "the session list repeats cursor '\(cursor)'")
+            }
+        } while cursor != nil
+
+        // Score lists, several at once within the per-host limit.
+        let lists = try token.sendAll(
+            sessions.map { session in
+                { auth in .get(provider.url("v1/exam-sessions/\(HTTPRequest.formEncode(session.sessionId))/score-list"), auth: auth) }
+            })
+        var documents: [FeedDocument] = []
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        for (index, (session, response)) in zip(sessions, lists).enumerated() {
+            let scoreList: ScoreList = try decode(response, expected: "a score list")
+            guard scoreList.sessionId == session.sessionId else {
+                throw FeedError(provider: provider.id, feed: response.url, "the score list is for another session")
+            }
+            let combined = try encoder.encode(SessionDocument(session: session, scoreList: scoreList))
+            documents.append(FeedDocument(bytes: Array(combined), feed: response.url, page: index + 1, fetchedAt: Date()))
+            context.progress(FetchProgress(provider: provider.id, done: index + 1, total: sessions.count, what: "score lists"))
+        }
+        let latest = sessions.compactMap { ExamTime.parse($0.updatedAt, in: zone) }.max()
+        return FetchedFeed(documents: documents, cursor: latest.map { ExamTime.day(of: $0, in: zone) })
+    }
+
+    private func decode<T: Decodable>(_ response: HTTPResponse, expected: String) throws -> T {
+        let document = FeedDocument(
+            bytes: response.body, feed: response.url, page: nil, fetchedAt: Date(), contentType: response.header("Content-Type"))
+        try document.requireNotHTML(provider: provider.id, expected: expected)
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(response.body))
+        } catch let error as DecodingError {
+            throw FeedError(provider: provider.id, feed: response.url, "not \(expected): \(error.readableDescription)")
+        }
+    }
+
+    public func documents(fromFile bytes: [UInt8], name: String, readAt: Date) throws -> [FeedDocument] {
+        let decoder = JSONDecoder()
+        let sessions: [SessionDocument]
+        do {
+            if let many = try? decoder.decode([SessionDocument].self, from: Data(bytes)) {
+                sessions = many
+            } else {
+                sessions = [try decoder.decode(SessionDocument.self, from: Data(bytes))]
+            }
+        } catch let error as DecodingError {
+            throw FeedError(
+                provider: provider.id, feed: name,
+                "not a ServSafe session export (expected {\"session\": …, \"scoreList\": …} or an array of them): \(error.readableDescription)")
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return try sessions.enumerated().map { index, session in
+            FeedDocument(bytes: Array(try encoder.encode(session)), feed: name, page: index + 1, fetchedAt: readAt)
+        }
+    }
+
+    public func parse(_ document: FeedDocument, emit: (ParsedRecord) throws -> Void) throws {
+        let combined: SessionDocument
+        do {
+            combined = try JSONDecoder().decode(SessionDocument.self, from: Data(document.bytes))
+        } catch let error as DecodingError {
+            throw FeedError(provider: provider.id, feed: document.feed, "not a session score list: \(error.readableDescription)")
+        }
+        let session = combined.session
+        for (index, line) in combined.scoreList.examinees.enumerated() {
+            let source = CanonicalResult.SourceReference(
+                feed: document.feed, page: document.page, record: index + 1, fetchedAt: document.fetchedAt)
+            do {
+                guard let examinee = line.value else { throw ServSafeRowError(line.problem ?? "unreadable examinee") }
+                try emit(.result(try result(session, combined.scoreList, examinee, source)))
+            } catch let error as ServSafeRowError {
+                let raw = "\(session.sessionId)\u{1F}\(index)\u{1F}\(line.value.map { "\($0)" } ?? "")"
+                try emit(
+                    .rejected(
+                        RejectedRecord(
+                            source: source, reason: "session \(session.sessionId), examinee \(index + 1): \(error.message)",
+                            rawHash: SHA256.hex(raw))))
+            }
+        }
+    }
+
+    private func result(_ session: Session, _ list: ScoreList, _ examinee: Examinee, _ source: CanonicalResult.SourceReference)
+        throws -> CanonicalResult
+    {
+        guard let key = examinee.servsafeUserId ?? examinee.answerSheetNumber.map({ "sheet:\($0)" }) else {
+            throw ServSafeRowError("neither a servsafeUserId nor an answerSheetNumber")
+        }
+        let outcome: CanonicalResult.Outcome
+        switch examinee.result.uppercased() {
+        case "PASS": outcome = .pass
+        case "FAIL": outcome = .fail
+        default: throw ServSafeRowError("result '\(examinee.result)' is neither PASS nor FAIL")
+        }
+        guard let examDate = ExamTime.parse(session.examDate, in: zone), CalendarDate(parsing: session.examDate) != nil
+        else {
+            throw ServSafeRowError("session examDate is not YYYY-MM-DD")
+        }
+        var score: Double?
+        if let correct = examinee.correct, let questions = examinee.scoredQuestions {
+            guard questions > 0, (0...questions).contains(correct) else {
+                throw ServSafeRowError("\(correct) correct of \(questions) scored questions is impossible")
+            }
+            score = (Double(correct) / Double(questions) * 1000).rounded() / 10
+        }
+        var expires: CalendarDate?
+        if let text = examinee.certificateExpires {
+            guard let date = CalendarDate(parsing: text) else { throw ServSafeRowError("certificateExpires is not a date") }
+            expires = date
+        }
+        return CanonicalResult(
+            providerID: provider.id, recordKey: "\(session.sessionId)|\(key)",
+            candidate: .init(
+                candidateID: examinee.servsafeUserId, firstName: examinee.firstName, lastName: examinee.lastName,
+                dateOfBirth: examinee.dateOfBirth.flatMap { CalendarDate(parsing: $0) }, email: examinee.email),
+            examCode: session.examType, examTitle: Self.titles[session.examType], attemptedAt: examDate,
+            timeZone: zone.identifier, score: score, passingScore: list.passingPercent, outcome: outcome,
+            certificateNumber: examinee.certificateNumber, proctor: session.proctor?.name,
+            testingSite: session.location?.name ?? session.location?.id, expiresOn: expires, source: source)
+    }
+
+    public func pseudonymize(_ body: [UInt8], path: String, using pseudonyms: Pseudonymizer) throws -> [UInt8] {
+        guard !body.isEmpty, let json = try? JSONSerialization.jsonObject(with: Data(body)) else { return body }
+        func walk(_ value: Any, key: String?, parent: String?) -> Any {
+            if let object = value as? [String: Any] {
+                return Dictionary(uniqueKeysWithValues: object.map { ($0.key, walk($0.value, key: $0.key, parent: key)) })
+            }
+            if let array = value as? [Any] { return array.map { walk($0, key: nil, parent: key) } }
+            guard let text = value as? String else { return value }
+            switch (key, parent) {
+            case ("firstName", _): return pseudonyms.firstName(text)
+            case ("lastName", _): return pseudonyms.lastName(text)
+            case ("email", _): return pseudonyms.email(text)
+            case ("dateOfBirth", _): return pseudonyms.dateOfBirth(text)
+            case ("servsafeUserId", _), ("certificateNumber", _), ("id", "proctor"): return pseudonyms.identifier(text)
+            case ("name", "proctor"): return pseudonyms.fullName(text)
+            case ("access_token", _), ("refresh_token", _): return pseudonyms.secret(text)
+            default: return text
+            }
+        }
+        let cleaned = walk(json, key: nil, parent: nil)
+        return Array(try JSONSerialization.data(withJSONObject: cleaned, options: [.sortedKeys]))
+    }
+}
+
+/// One examinee line that cannot be used.
+struct ServSafeRowError: Error {
+    let message: String
+    init(_ message: String) { self.message = message }
+}
