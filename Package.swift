@@ -39,6 +39,8 @@ let package = Package(
         .testTarget(name: "CertGateCoreTests", dependencies: ["CertGateCore", "TestSupport"]),
         .testTarget(name: "FetchTests", dependencies: ["Fetch", "MockProvider", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
+        .testTarget(name: "AdapterTests", dependencies: ["AdapterKit", "Certiport", "ServSafe", "CertGateCore", "Fetch"]),
+        .testTarget(name: "MockProviderTests", dependencies: ["MockProvider", "Fetch", "TestSupport"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Store", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["certgate", "TestSupport", "Store"]),
     ]

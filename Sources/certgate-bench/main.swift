@@ -102,6 +102,26 @@ report(
     String(format: "(%.0f MiB/s, %d failed)", Double(pageCount) / 4 / parallelSeconds, failures))
 server.stop()
 
+print("weekly pulls of the bundled mocks (3 weeks, both providers, over loopback)")
+do {
+    let player = CassettePlayer(cassettes: try Cassette.loadAll(directory: "mocks/feeds"))
+    let mockServer = try LoopbackServer(handler: player.respond)
+    let pulls = try Gateway(databasePath: directory + "/pulls.db", configDirectory: "config", actor: "bench")
+    var options = PullOptions()
+    options.baseURLs = ["certiport": mockServer.baseURL + "/certiport", "servsafe": mockServer.baseURL + "/servsafe"]
+    options.environment = [
+        "CERTGATE_CERTIPORT_TOKEN": "bench", "CERTGATE_SERVSAFE_CLIENT_ID": "bench", "CERTGATE_SERVSAFE_CLIENT_SECRET": "bench",
+    ]
+    for (since, until) in [("2026-01-05", "2026-01-11"), ("2026-01-08", "2026-01-18"), ("2026-01-15", "2026-01-25")] {
+        options.since = CalendarDate(parsing: since)
+        options.until = CalendarDate(parsing: until)
+        let (summaries, seconds) = try measure { try pulls.pull(options) }
+        let stored = summaries.map { "\($0.provider) \($0.new) new/\($0.updated) updated" }.joined(separator: ", ")
+        report("weekly pull \(since)", String(format: "%.2f s", seconds), "(\(stored); includes the feeds' 503 and 429 waits)")
+    }
+    mockServer.stop()
+}
+
 report("peak memory", String(format: "%.0f MiB", peakMemoryMiB()))
 
 print("\n| measure | figure | detail |\n|---|---|---|")
