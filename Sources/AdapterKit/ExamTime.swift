@@ -69,19 +69,11 @@ public enum ExamTime {
     private static func make(_ year: Int, _ month: Int, _ day: Int, _ hour: Int, _ minute: Int, _ second: Int, _ zone: TimeZone)
         -> Date?
     {
-        guard (1...12).contains(month), (1...31).contains(day), day <= daysIn(month, year) else { return nil }
+        guard (1...12).contains(month), (1...CalendarDate.daysIn(month: month, year: year)).contains(day) else { return nil }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
         return calendar.date(
             from: DateComponents(year: year, month: month, day: day, hour: hour, minute: minute, second: second))
-    }
-
-    private static func daysIn(_ month: Int, _ year: Int) -> Int {
-        switch month {
-        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
     }
 
     /// An instant as ISO 8601 in a zone, with its offset: `2026-01-07T14:30:00-05:00`.

@@ -1,3 +1,4 @@
+import CertGateCore
 import Foundation
 
 /// How results are printed.
@@ -42,10 +43,6 @@ struct Output {
     }
 
     func csv() -> String {
-        func quote(_ value: String) -> String {
-            guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
-            return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
-        return ([columns] + rows).map { $0.map(quote).joined(separator: ",") }.joined(separator: "\r\n")
+        ([columns] + rows).map { $0.map(CSVWriter.quote).joined(separator: ",") }.joined(separator: "\r\n")
     }
 }
