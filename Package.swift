@@ -21,9 +21,10 @@ let package = Package(
         .target(name: "Store", dependencies: ["CSQLite", "CertGateCore"]),
         .target(
             name: "Gateway",
-            dependencies: ["CertGateCore", "Fetch", "Store", "AdapterKit", "Certiport", "ServSafe", "MockProvider"]),
+            dependencies: ["CertGateCore", "Fetch", "Store", "AdapterKit", "Certiport", "ServSafe", "MockProvider", "Matching"]),
         .target(name: "MockProvider", dependencies: ["CTLS"]),
         .target(name: "AdapterKit", dependencies: ["CertGateCore", "Fetch"]),
+        .target(name: "Matching", dependencies: ["CertGateCore"]),
 
         // Provider adapters: one folder per report style.
         .target(name: "Certiport", dependencies: ["AdapterKit", "CertGateCore", "Fetch"], path: "adapters/Certiport"),
@@ -32,7 +33,8 @@ let package = Package(
         // Executables: thin front ends over the libraries.
         .executableTarget(
             name: "certgate", dependencies: ["Gateway", "CertGateCore", "Store", "MockProvider", "AdapterKit"]),
-        .executableTarget(name: "certgate-bench", dependencies: ["Gateway", "CertGateCore", "Store", "Fetch", "MockProvider"]),
+        .executableTarget(
+            name: "certgate-bench", dependencies: ["Gateway", "CertGateCore", "Store", "Fetch", "MockProvider", "Matching"]),
 
         // Tests.
         .target(name: "TestSupport", dependencies: ["CertGateCore"], path: "Tests/TestSupport"),
@@ -40,6 +42,7 @@ let package = Package(
         .testTarget(name: "FetchTests", dependencies: ["Fetch", "MockProvider", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
         .testTarget(name: "AdapterTests", dependencies: ["AdapterKit", "Certiport", "ServSafe", "CertGateCore", "Fetch"]),
+        .testTarget(name: "MatchingTests", dependencies: ["Matching", "CertGateCore", "TestSupport"]),
         .testTarget(name: "MockProviderTests", dependencies: ["MockProvider", "Fetch", "TestSupport"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Store", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["certgate", "TestSupport", "Store"]),

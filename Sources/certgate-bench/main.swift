@@ -4,6 +4,7 @@ import CertGateCore
 import Fetch
 import Foundation
 import Gateway
+import Matching
 import MockProvider
 
 #if canImport(Glibc)
@@ -18,6 +19,7 @@ func argument(_ name: String, default value: Int) -> Int {
 }
 let studentCount = argument("--students", default: 200_000)
 let pageCount = argument("--pages", default: 400)
+let matchScale = argument("--match-scale", default: 1)  // 0 skips the 1,000,000 × 500,000 run
 
 /// Peak resident memory of this process so far, in MiB.
 func peakMemoryMiB() -> Double {
@@ -41,6 +43,31 @@ var rows: [(String, String, String)] = []
 let directory = NSTemporaryDirectory() + "certgate-bench-\(getpid())"
 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(atPath: directory) }
+
+print("matcher (synthetic names and dates of birth only; noise model in Sources/certgate-bench/SyntheticPeople.swift)")
+do {
+    let settings = try MatchSettings.load(path: "config/matching.json")
+    let nicknames = try NicknameTable.load(path: "config/nicknames.json")
+    var runs = [(50_000, 10_000)]
+    if matchScale > 0 { runs.append((500_000, 1_000_000)) }
+    for (students, results) in runs {
+        let figures = MatchingBenchmark.run(
+            students: students, results: results, seed: 2026, settings: settings, nicknames: nicknames,
+            debug: arguments.contains("--match-debug"))
+        let label = "match \(results) results × \(students) students"
+        report(
+            label + ": quality",
+            String(format: "precision %.3f%%, recall %.2f%%", figures.precision * 100, figures.recall * 100),
+            String(
+                format: "(auto or right candidate in review %.2f%%; review %.2f%%, unmatched %.2f%% of results)",
+                figures.coverage * 100, Double(figures.review) / Double(figures.results) * 100,
+                Double(figures.unmatched) / Double(figures.results) * 100))
+        report(
+            label + ": speed", String(format: "%.2f s", figures.seconds),
+            String(format: "(index and match; %d pairs compared, %.1f per result; peak memory so far %.0f MiB)",
+                figures.pairs, Double(figures.pairs) / Double(results), peakMemoryMiB()))
+    }
+}
 
 // 1. A synthetic roster, written as an SIS would: quoted fields, accents, CRLF.
 print("generating a roster of \(studentCount) students…")

@@ -1,0 +1,113 @@
+public import CertGateCore
+
+/// A roster student as the matcher sees it: folded name tokens and the other compared fields.
+public struct RosterPerson: Sendable {
+    public var studentID: String
+    public let first: [String]
+    let middle: [String]
+    public let last: [String]
+    public let dateOfBirth: CalendarDate?
+    let email: String?
+    let school: Set<String>
+    let names: NameBytes
+
+    public init(studentID: String, firstName: String, middleName: String?, lastName: String, dateOfBirth: CalendarDate?,
+        email: String?, school: String?)
+    {
+        self.studentID = studentID
+        first = NameFolding.tokens(firstName)
+        middle = NameFolding.tokens(middleName)
+        last = NameFolding.tokens(lastName)
+        self.dateOfBirth = dateOfBirth
+        self.email = NameFolding.email(email)
+        self.school = NameBytes.schoolWords(NameFolding.tokens(school))
+        names = NameBytes(first: first, last: last)
+    }
+}
+
+/// Name tokens as bytes, prepared once so comparing a pair allocates nothing.
+struct NameBytes: Sendable {
+    let first: [UInt8]
+    let firstJoined: [UInt8]
+    let last: [[UInt8]]
+    let lastJoined: [UInt8]
+
+    init(first: [String], last: [String]) {
+        self.first = Array((first.first ?? "").utf8)
+        firstJoined = Array(first.joined().utf8)
+        self.last = last.map { Array($0.utf8) }
+        lastJoined = Array(last.joined().utf8)
+    }
+
+    static let ignoredSchoolWords: Set<String> = ["high", "school", "academy", "testing", "center", "the", "of", "hs"]
+
+    /// The words of a school or testing-site name that tell schools apart.
+    static func schoolWords(_ tokens: [String]) -> Set<String> { Set(tokens).subtracting(ignoredSchoolWords) }
+}
+
+/// A provider's candidate as the matcher sees it.
+public struct ResultPerson: Sendable {
+    public let first: [String]
+    public let last: [String]
+    public let dateOfBirth: CalendarDate?
+    let email: String?
+    let site: Set<String>
+    /// The district student ID the provider carried, if any.
+    public var studentID: String?
+    let names: NameBytes
+    let swappedNames: NameBytes
+
+    public init(firstName: String?, lastName: String?, dateOfBirth: CalendarDate?, email: String?, testingSite: String?,
+        studentID: String?)
+    {
+        first = NameFolding.tokens(firstName)
+        last = NameFolding.tokens(lastName)
+        self.dateOfBirth = dateOfBirth
+        self.email = NameFolding.email(email)
+        site = NameBytes.schoolWords(NameFolding.tokens(testingSite))
+        self.studentID = studentID
+        names = NameBytes(first: first, last: last)
+        swappedNames = NameBytes(first: last, last: first)
+    }
+
+    public init(_ candidate: CanonicalResult.Candidate, testingSite: String?) {
+        self.init(
+            firstName: candidate.firstName, lastName: candidate.lastName, dateOfBirth: candidate.dateOfBirth,
+            email: candidate.email, testingSite: testingSite, studentID: candidate.studentID)
+    }
+}
+
+/// How well each field agrees between a result and a student: the "reason per field" staff see.
+public struct FieldAgreement: Sendable, Codable, Equatable {
+    public enum Level: String, Sendable, Codable {
+        case exact, nickname, compound, similar
+        case swappedDayMonth = "swapped_day_month"
+        case oneDigit = "one_digit"
+        case different, missing
+    }
+
+    public var firstName: Level
+    public var lastName: Level
+    public var dateOfBirth: Level
+    public var email: Level
+    public var school: Level
+    /// First and last name agree only when swapped.
+    public var namesSwapped: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case email, school
+        case firstName = "first_name", lastName = "last_name", dateOfBirth = "date_of_birth", namesSwapped = "names_swapped"
+    }
+
+    /// "first name nickname, last name exact, date of birth swapped day/month": no values, so it
+    /// can be shown and logged safely.
+    public var summary: String {
+        var parts = [
+            "first name \(firstName.rawValue)", "last name \(lastName.rawValue)",
+            "date of birth \(dateOfBirth.rawValue.replacingOccurrences(of: "_", with: " "))",
+        ]
+        if email != .missing { parts.append("email \(email.rawValue)") }
+        if namesSwapped { parts.append("first and last name swapped") }
+        return parts.joined(separator: ", ")
+    }
+}
