@@ -24,8 +24,11 @@ public final class Gateway: Sendable {
     }
 
     /// Imports an SIS roster export and optionally its CTE enrollments (`certgate roster import`).
+    /// Results still in review or unmatched are then matched again against the new roster.
     public func importRoster(rosterPath: String, enrollmentsPath: String? = nil) throws -> RosterImportSummary {
-        try RosterImport(database: database, settings: config.roster, actor: actor)
+        var summary = try RosterImport(database: database, settings: config.roster, actor: actor)
             .run(rosterPath: rosterPath, enrollmentsPath: enrollmentsPath)
+        summary.matching = try MatchRun(database: database, configDirectory: configDirectory, actor: actor).run(.undecided)
+        return summary
     }
 }

@@ -142,8 +142,8 @@ do {
     for (since, until) in [("2026-01-05", "2026-01-11"), ("2026-01-08", "2026-01-18"), ("2026-01-15", "2026-01-25")] {
         options.since = CalendarDate(parsing: since)
         options.until = CalendarDate(parsing: until)
-        let (summaries, seconds) = try measure { try pulls.pull(options) }
-        let stored = summaries.map { "\($0.provider) \($0.new) new/\($0.updated) updated" }.joined(separator: ", ")
+        let (pullReport, seconds) = try measure { try pulls.pull(options) }
+        let stored = pullReport.providers.map { "\($0.provider) \($0.new) new/\($0.updated) updated" }.joined(separator: ", ")
         report("weekly pull \(since)", String(format: "%.2f s", seconds), "(\(stored); includes the feeds' 503 and 429 waits)")
     }
     mockServer.stop()

@@ -66,7 +66,8 @@ struct Invocation {
 /// 0 success, 1 the operation failed (reason on stderr), 2 a usage error.
 enum CommandLineTool {
     static let commands: [CommandSpec] = [
-        RosterImportCommand.spec, PullCommand.spec, ImportCommand.spec, ResultsCommand.spec, MockServeCommand.spec,
+        RosterImportCommand.spec, PullCommand.spec, ImportCommand.spec, ResultsCommand.spec, MatchLinkCommand.spec,
+        MatchRejectCommand.spec, MockServeCommand.spec,
         MockRecordCommand.spec, DemoCommand.spec,
     ]
 

@@ -26,7 +26,7 @@ extension Gateway {
     /// others still run. Two pulls on one database never interleave.
     public func pull(
         _ options: PullOptions, transport: (any HTTPTransport)? = nil, progress: @escaping @Sendable (ProgressEvent) -> Void = { _ in }
-    ) throws -> [IngestSummary] {
+    ) throws -> PullReport {
         let lock = try PullLock(databasePath: database.path)
         defer { withExtendedLifetime(lock) {} }
         let chosen = try chooseProviders(options)
@@ -41,7 +41,8 @@ extension Gateway {
             if let url = options.baseURLs[provider.id] { provider.baseURL = url }
             summaries.append(pullOne(provider, options: options, transport: client, progress: progress))
         }
-        return summaries
+        progress(ProgressEvent(provider: "", message: "matching results to students"))
+        return PullReport(providers: summaries, matching: try matchChangedResults())
     }
 
     func chooseProviders(_ options: PullOptions) throws -> [ProviderSettings] {
@@ -96,8 +97,9 @@ extension Gateway {
         return summary
     }
 
-    /// Imports a report a staff member exported by hand, with the same parsing as a pull.
-    public func importFile(provider id: String, path: String) throws -> IngestSummary {
+    /// Imports a report a staff member exported by hand, with the same parsing as a pull, then
+    /// matches what it brought.
+    public func importFile(provider id: String, path: String) throws -> PullReport {
         let started = Date()
         let provider = try ProviderCatalog.load(directory: configDirectory).provider(id)
         let adapter = try AdapterRegistry.adapter(for: provider)
@@ -110,6 +112,12 @@ extension Gateway {
         try Ingest(database: database, actor: actor).store(
             documents, adapter: adapter, provider: provider, cursor: nil, action: "import", summary: &summary)
         summary.seconds = Date().timeIntervalSince(started)
-        return summary
+        return PullReport(providers: [summary], matching: try matchChangedResults())
     }
+}
+
+/// What a pull or an import did: per provider, then the matching of what it stored.
+public struct PullReport: Sendable, Codable {
+    public var providers: [IngestSummary]
+    public var matching: MatchSummary
 }

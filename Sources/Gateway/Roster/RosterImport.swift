@@ -22,6 +22,8 @@ public struct RosterImportSummary: Sendable, Codable, Equatable {
 
     public var students: FileCounts
     public var enrollments: FileCounts?
+    /// Results still in review or unmatched, matched again against the new roster.
+    public var matching: MatchSummary?
     public var seconds: Double
 }
 

@@ -65,14 +65,19 @@ enum DemoCommand {
             options.since = CalendarDate(parsing: week.since)
             options.until = CalendarDate(parsing: week.until)
             invocation.print("== weekly pull \(week.since) to \(week.until)")
-            let summaries = try gateway.pull(options) { progress.show($0) }
+            let report = try gateway.pull(options) { progress.show($0) }
             progress.finish()
-            IngestOutput.print(summaries, invocation)
-            failed = failed || summaries.contains { $0.status == .failed }
+            IngestOutput.print(report, invocation)
+            failed = failed || report.providers.contains { $0.status == .failed }
         }
         if !player.unmatched.isEmpty {
             invocation.printError("certgate: requests no cassette matched: \(player.unmatched.joined(separator: "; "))")
         }
+        let tasks = try gateway.database.read {
+            try $0.query("SELECT kind, COUNT(*) AS open FROM tasks WHERE status = 'open' GROUP BY kind ORDER BY kind")
+        }
+        invocation.print("== open tasks")
+        for row in tasks { invocation.print("\(row["kind"].string ?? ""): \(row["open"].int ?? 0)") }
         invocation.print("database: \(invocation.globals.databasePath)")
         return failed ? 1 : 0
     }

@@ -16,8 +16,8 @@ enum ImportCommand {
 
     static func run(_ invocation: Invocation) throws -> Int32 {
         guard let provider = invocation.option("--provider") else { throw UsageError("--provider ID is required") }
-        let summary = try invocation.openGateway().importFile(provider: provider, path: invocation.positionals[0])
-        IngestOutput.print([summary], invocation)
+        let report = try invocation.openGateway().importFile(provider: provider, path: invocation.positionals[0])
+        IngestOutput.print(report, invocation)
         return 0
     }
 }

@@ -29,16 +29,17 @@ enum PullCommand {
         options.baseURLs = try invocation.baseURLs()
         let gateway = try invocation.openGateway()
         let progress = ProgressPrinter()
-        let summaries = try gateway.pull(options) { progress.show($0) }
+        let report = try gateway.pull(options) { progress.show($0) }
         progress.finish()
-        IngestOutput.print(summaries, invocation)
-        return summaries.allSatisfy { $0.status == .succeeded } ? 0 : 1
+        IngestOutput.print(report, invocation)
+        return report.providers.allSatisfy { $0.status == .succeeded } ? 0 : 1
     }
 }
 
 /// Summaries of pulls and imports, in every output format.
 enum IngestOutput {
-    static func print(_ summaries: [IngestSummary], _ invocation: Invocation) {
+    static func print(_ report: PullReport, _ invocation: Invocation) {
+        let summaries = report.providers
         let rows = summaries.map { summary in
             [
                 summary.provider, summary.status.rawValue, summary.from ?? "", summary.to ?? "", "\(summary.fetched)",
@@ -49,7 +50,13 @@ enum IngestOutput {
         let output = Output(
             columns: ["provider", "status", "from", "to", "fetched", "new", "updated", "unchanged", "rejected", "seconds"],
             rows: rows)
-        invocation.print(output.render(invocation.globals.format, json: ["providers": summaries]))
+        invocation.print(output.render(invocation.globals.format, json: report))
+        if invocation.globals.format == .table {
+            let matching = report.matching
+            invocation.print(
+                "matching: \(matching.considered) results considered: \(matching.matched) matched, \(matching.review) to review, "
+                    + "\(matching.unmatched) unmatched")
+        }
         for summary in summaries {
             if let error = summary.error { invocation.printError("certgate: \(summary.provider) failed: \(error)") }
         }

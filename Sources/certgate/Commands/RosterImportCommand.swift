@@ -27,6 +27,11 @@ enum RosterImportCommand {
             for counts in [summary.students] + (summary.enrollments.map { [$0] } ?? []) where !counts.ignoredColumns.isEmpty {
                 invocation.print("ignored columns in \(counts.file): \(counts.ignoredColumns.joined(separator: ", "))")
             }
+            if let matching = summary.matching, matching.considered > 0 {
+                invocation.print(
+                    "matching again: \(matching.considered) undecided results: \(matching.matched) matched, \(matching.review) to review, "
+                        + "\(matching.unmatched) unmatched")
+            }
             invocation.print("done in \(String(format: "%.2f", summary.seconds)) s; database \(invocation.globals.databasePath)")
         }
         return 0

@@ -1,0 +1,205 @@
+import CertGateCore
+import Foundation
+import Matching
+import Store
+
+/// What a matching run decided.
+public struct MatchSummary: Sendable, Codable, Equatable {
+    public var considered = 0
+    public var matched = 0
+    public var review = 0
+    public var unmatched = 0
+
+    public init() {}
+}
+
+/// Runs the matcher over stored results and records the decisions: the match row, a learned
+/// candidate link for a confident match, and a review or unmatched task (resolved again when a
+/// later run, or staff, settles the result). Results staff decided (confirmed, rejected) are
+/// never touched.
+struct MatchRun {
+    enum Scope {
+        /// Results never matched, or changed since they were (after a pull or an import).
+        case changed
+        /// Results still undecided: review and unmatched (after a roster import).
+        case undecided
+        /// One provider candidate's undecided results (after staff teach a link).
+        case candidate(provider: String, candidateID: String)
+    }
+
+    let database: Database
+    let configDirectory: String
+    let actor: String
+
+    func run(_ scope: Scope) throws -> MatchSummary {
+        let pending = try database.read { try Self.pendingResults(scope, $0) }
+        var summary = MatchSummary()
+        guard !pending.isEmpty else { return summary }
+        let settings = try loadSettings()
+        let (students, schools) = try database.read { try Self.roster($0) }
+        let matcher = Matcher(students: students, settings: settings.0, nicknames: settings.1)
+        let links = try database.read { transaction in
+            var links: [String: String] = [:]
+            try transaction.forEach("SELECT provider_id, candidate_id, student_id FROM candidate_links") {
+                links["\($0["provider_id"].string ?? "")\u{1F}\($0["candidate_id"].string ?? "")"] = $0["student_id"].string
+            }
+            return links
+        }
+        var decisions: [(PendingResult, MatchDecision)] = []
+        var pairs = 0
+        for result in pending {
+            let link = result.candidateID.flatMap { links["\(result.providerID)\u{1F}\($0)"] }
+            decisions.append((result, matcher.match(result.person, linkedStudentID: link, pairsCompared: &pairs)))
+        }
+        let now = Date()
+        try database.write { transaction in
+            for (result, decision) in decisions {
+                summary.considered += 1
+                switch decision.status {
+                case .matched: summary.matched += 1
+                case .review: summary.review += 1
+                case .unmatched: summary.unmatched += 1
+                }
+                try record(result, decision, schools: schools, transaction, now: now)
+            }
+            try AuditLog.append(
+                transaction, actor: actor, action: "match.run", subjectType: "exam_results", subjectID: "\(summary.considered)",
+                after: String(decoding: try JSONEncoder.sorted.encode(summary), as: UTF8.self), at: now)
+        }
+        return summary
+    }
+
+    private func loadSettings() throws -> (MatchSettings, NicknameTable) {
+        let folder = configDirectory as NSString
+        do {
+            return (
+                try MatchSettings.load(path: folder.appendingPathComponent("matching.json")),
+                try NicknameTable.load(path: folder.appendingPathComponent("nicknames.json"))
+            )
+        } catch {
+            throw CertGateError(
+                .configuration, "cannot read matching.json or nicknames.json in \(configDirectory): \(error.localizedDescription)")
+        }
+    }
+
+    private func record(_ result: PendingResult, _ decision: MatchDecision, schools: [String: String], _ transaction: Transaction, now: Date) throws {
+        let details = MatchDetails(reason: decision.reason, candidates: decision.candidates)
+        let json = String(decoding: try JSONEncoder.sorted.encode(details), as: UTF8.self)
+        try transaction.execute(
+            """
+            INSERT INTO matches (result_id, student_id, status, method, score, details, decided_by, decided_at)
+            VALUES (?, ?, ?, ?, ?, ?, 'certgate', ?)
+            ON CONFLICT (result_id) DO UPDATE SET student_id = excluded.student_id, status = excluded.status,
+                method = excluded.method, score = excluded.score, details = excluded.details,
+                decided_by = excluded.decided_by, decided_at = excluded.decided_at
+            """,
+            [result.id, decision.studentID, decision.status.rawValue, decision.method?.rawValue, decision.score, json, Timestamp.string(now)])
+        let subject = "\(result.id)"
+        switch decision.status {
+        case .matched:
+            if let student = decision.studentID, let candidate = result.candidateID, decision.method != .candidateLink {
+                // A confident match teaches the link, unless staff already taught one.
+                try transaction.execute(
+                    """
+                    INSERT INTO candidate_links (provider_id, candidate_id, student_id, source, created_by, created_at)
+                    VALUES (?, ?, ?, 'auto', 'certgate', ?) ON CONFLICT (provider_id, candidate_id) DO NOTHING
+                    """, [result.providerID, candidate, student, Timestamp.string(now)])
+            }
+            try TaskRecords.resolve(
+                [.matchReview, .unmatchedResult], subjectType: "exam_result", subjectID: subject,
+                note: "matched automatically (\(decision.method?.rawValue ?? ""))", transaction, actor: actor, now: now)
+        case .review:
+            try TaskRecords.resolve([.unmatchedResult], subjectType: "exam_result", subjectID: subject, note: "now has candidates to review", transaction, actor: actor, now: now)
+            try TaskRecords.open(
+                .matchReview, subjectType: "exam_result", subjectID: subject, explanation: explanation(result, decision),
+                assigneeRole: "data_clerk", school: decision.candidates.first.flatMap { schools[$0.studentID] } ?? result.testingSite,
+                dueInDays: 7, transaction, actor: actor, now: now)
+        case .unmatched:
+            try TaskRecords.resolve([.matchReview], subjectType: "exam_result", subjectID: subject, note: "no candidate left", transaction, actor: actor, now: now)
+            try TaskRecords.open(
+                .unmatchedResult, subjectType: "exam_result", subjectID: subject, explanation: explanation(result, decision),
+                assigneeRole: "data_clerk", school: result.testingSite, dueInDays: 14, transaction, actor: actor, now: now)
+        }
+    }
+
+    /// Plain words for staff, with student IDs and per-field reasons but no names or birthdays.
+    private func explanation(_ result: PendingResult, _ decision: MatchDecision) -> String {
+        var text = "Result \(result.id) (\(result.providerID) \(result.examCode) on \(result.attemptedAt.prefix(10))): "
+        text += decision.reason ?? "needs a person to decide"
+        if decision.candidates.isEmpty {
+            text += ". No roster student is similar; check the roster or reject the result (certgate match reject \(result.id))."
+        } else {
+            let list = decision.candidates.map { String(format: "%@ (score %.1f: %@)", $0.studentID, $0.score, $0.fields.summary) }
+            text += ". Candidates: " + list.joined(separator: "; ")
+            text += ". Confirm with certgate match link \(result.id) STUDENT_ID, or certgate match reject \(result.id)."
+        }
+        return text
+    }
+
+    struct PendingResult {
+        var id: Int
+        var providerID: String
+        var candidateID: String?
+        var examCode: String
+        var attemptedAt: String
+        var testingSite: String?
+        var person: ResultPerson
+    }
+
+    static func pendingResults(_ scope: Scope, _ transaction: Transaction) throws -> [PendingResult] {
+        let condition: String
+        var arguments: [any SQLBindable] = []
+        switch scope {
+        case .changed:
+            condition = "m.result_id IS NULL OR (m.status IN ('matched', 'review', 'unmatched') AND r.updated_at > m.decided_at)"
+        case .undecided:
+            condition = "m.result_id IS NULL OR m.status IN ('review', 'unmatched')"
+        case .candidate(let provider, let candidate):
+            condition = "r.provider_id = ? AND r.candidate_id = ? AND (m.result_id IS NULL OR m.status IN ('review', 'unmatched'))"
+            arguments = [provider, candidate]
+        }
+        var pending: [PendingResult] = []
+        try transaction.forEach(
+            """
+            SELECT r.id, r.provider_id, r.candidate_id, r.first_name, r.last_name, r.date_of_birth, r.email,
+                   r.provider_student_id, r.testing_site, r.exam_code, r.attempted_at
+            FROM exam_results r LEFT JOIN matches m ON m.result_id = r.id
+            WHERE \(condition) ORDER BY r.id
+            """, arguments
+        ) { row in
+            pending.append(
+                PendingResult(
+                    id: row["id"].int ?? 0, providerID: row["provider_id"].string ?? "", candidateID: row["candidate_id"].string,
+                    examCode: row["exam_code"].string ?? "", attemptedAt: row["attempted_at"].string ?? "",
+                    testingSite: row["testing_site"].string,
+                    person: ResultPerson(
+                        firstName: row["first_name"].string, lastName: row["last_name"].string,
+                        dateOfBirth: row["date_of_birth"].string.flatMap { CalendarDate(parsing: $0) }, email: row["email"].string,
+                        testingSite: row["testing_site"].string, studentID: row["provider_student_id"].string)))
+        }
+        return pending
+    }
+
+    static func roster(_ transaction: Transaction) throws -> ([RosterPerson], [String: String]) {
+        var students: [RosterPerson] = []
+        var schools: [String: String] = [:]
+        try transaction.forEach(
+            "SELECT student_id, first_name, middle_name, last_name, date_of_birth, email, school FROM students ORDER BY student_id"
+        ) { row in
+            let id = row["student_id"].string ?? ""
+            students.append(
+                RosterPerson(
+                    studentID: id, firstName: row["first_name"].string ?? "", middleName: row["middle_name"].string,
+                    lastName: row["last_name"].string ?? "", dateOfBirth: row["date_of_birth"].string.flatMap { CalendarDate(parsing: $0) },
+                    email: row["email"].string, school: row["school"].string))
+            schools[id] = row["school"].string
+        }
+        return (students, schools)
+    }
+}
+
+/// What `matches.details` holds: why, and the candidates with per-field agreement.
+struct MatchDetails: Codable {
+    var reason: String?
+    var candidates: [MatchDecision.Candidate]
+}
