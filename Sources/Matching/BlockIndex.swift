@@ -9,7 +9,8 @@ import CertGateCore
 /// well). A result is also looked up with its date of birth's day and month swapped
 /// and with given name and surname swapped. When those find no clear match, a second, wider
 /// look-up adds a surname token with the given name's initial and the given name with the
-/// surname's initial (a typo in one name and a missing or wrong date of birth). Keys are 64-bit hashes in one sorted array, which
+/// surname's initial (a typo in one name and a missing or wrong date of birth), and the date of
+/// birth with the surname's initial (a given name left blank). Keys are 64-bit hashes in one sorted array, which
 /// keeps memory small for large rosters.
 struct BlockIndex: Sendable {
     private let keys: [UInt64]
@@ -24,7 +25,7 @@ struct BlockIndex: Sendable {
         pairs.reserveCapacity(students.count * 8)
         for (index, student) in students.enumerated() {
             let keys = Self.keys(first: student.first, last: student.last, dateOfBirth: student.dateOfBirth, nicknames: nicknames)
-                + Self.wideKeys(first: student.first, last: student.last)
+                + Self.wideKeys(first: student.first, last: student.last, dateOfBirth: student.dateOfBirth)
             for key in Set(keys) {
                 pairs.append((key, Int32(index)))
             }
@@ -38,7 +39,7 @@ struct BlockIndex: Sendable {
     func candidates(for person: ResultPerson, wide: Bool = false) -> [Int32] {
         var keys = Self.keys(first: person.first, last: person.last, dateOfBirth: person.dateOfBirth, nicknames: nicknames)
         keys += Self.keys(first: person.last, last: person.first, dateOfBirth: nil, nicknames: nicknames)
-        if wide { keys += Self.wideKeys(first: person.first, last: person.last) }
+        if wide { keys += Self.wideKeys(first: person.first, last: person.last, dateOfBirth: person.dateOfBirth) }
         if let date = person.dateOfBirth, date.day <= 12, date.day != date.month,
             let swapped = CalendarDate(year: date.year, month: date.day, day: date.month)
         {
@@ -78,8 +79,10 @@ struct BlockIndex: Sendable {
         return keys
     }
 
-    static func wideKeys(first: [String], last: [String]) -> [UInt64] {
+    static func wideKeys(first: [String], last: [String], dateOfBirth: CalendarDate?) -> [UInt64] {
         var keys: [UInt64] = []
+        // A given name left blank: the date of birth with the surname's initial.
+        if let date = dateOfBirth?.description, let initial = last.first?.first { keys.append(hash("dl", "\(date)|\(initial)")) }
         if let given = first.first {
             for token in last { if let initial = given.first { keys.append(hash("li", "\(token)|\(initial)")) } }
             if let initial = last.first?.first { keys.append(hash("fi", "\(given)|\(initial)")) }

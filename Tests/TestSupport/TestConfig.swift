@@ -2,7 +2,7 @@ import Foundation
 
 /// A configuration folder for a test: the bundled `gateway.json` with changes.
 public enum TestConfig {
-    /// Writes `directory/config/gateway.json`: the bundled file with fast retries (so fault tests
+    /// Writes `directory/config`: the bundled files, with `gateway.json` changed to fast retries (so fault tests
     /// finish quickly) and `change` applied to its JSON.
     public static func make(in directory: TemporaryDirectory, _ change: (inout [String: Any]) -> Void = { _ in }) throws -> String {
         let data = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("config/gateway.json")))
@@ -14,6 +14,9 @@ public enum TestConfig {
         change(&object)
         let folder = directory.file("config")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        for file in try FileManager.default.contentsOfDirectory(atPath: Fixtures.configDirectory) where file != "gateway.json" {
+            try FileManager.default.copyItem(atPath: Fixtures.configDirectory + "/" + file, toPath: folder + "/" + file)
+        }
         try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
             .write(to: URL(fileURLWithPath: folder + "/gateway.json"))
         return folder

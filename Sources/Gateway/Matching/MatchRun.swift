@@ -71,15 +71,18 @@ struct MatchRun {
 
     private func loadSettings() throws -> (MatchSettings, NicknameTable) {
         let folder = configDirectory as NSString
-        do {
-            return (
-                try MatchSettings.load(path: folder.appendingPathComponent("matching.json")),
-                try NicknameTable.load(path: folder.appendingPathComponent("nicknames.json"))
-            )
-        } catch {
-            throw CertGateError(
-                .configuration, "cannot read matching.json or nicknames.json in \(configDirectory): \(error.localizedDescription)")
+        func load<T>(_ name: String, _ read: (String) throws -> T) throws -> T {
+            let path = folder.appendingPathComponent(name)
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw CertGateError(.configuration, "cannot read '\(path)'; matching needs it (copy it from CertGate's config folder)")
+            }
+            do {
+                return try read(path)
+            } catch let error as DecodingError {
+                throw CertGateError(.configuration, "\(path): \(error.readableDescription)")
+            }
         }
+        return (try load("matching.json", MatchSettings.load), try load("nicknames.json", NicknameTable.load))
     }
 
     private func record(_ result: PendingResult, _ decision: MatchDecision, schools: [String: String], _ transaction: Transaction, now: Date) throws {
