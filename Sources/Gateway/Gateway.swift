@@ -29,6 +29,24 @@ public final class Gateway: Sendable {
         var summary = try RosterImport(database: database, settings: config.roster, actor: actor)
             .run(rosterPath: rosterPath, enrollmentsPath: enrollmentsPath)
         summary.matching = try MatchRun(database: database, configDirectory: configDirectory, actor: actor).run(.undecided)
+        summary.checks = try runChecks()
         return summary
+    }
+
+    /// Derives attainments, runs every data check and brings tasks in line (`certgate check`,
+    /// and after every pull, import, upload, link and review).
+    /// - Parameter today: the day expiry is measured from (default: today in UTC).
+    public func runChecks(today: CalendarDate? = nil) throws -> CheckSummary {
+        try CheckRun(database: database, configDirectory: configDirectory, actor: actor).run(today: today)
+    }
+}
+
+extension Gateway {
+    /// Checks the audit trail's hash chain (`certgate audit verify`).
+    public func verifyAudit() throws -> AuditVerification { try AuditLog.verify(database) }
+
+    /// One record's audit history (`certgate audit --subject`).
+    public func auditHistory(subjectType: String?, subjectID: String) throws -> [SQLRow] {
+        try AuditLog.history(database, subjectType: subjectType, subjectID: subjectID)
     }
 }

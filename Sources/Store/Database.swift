@@ -10,7 +10,9 @@ public final class Database: Sendable {
     /// The file's path.
     public let path: String
     private let connection: Connection
-    private let lock = NSLock()
+    // Recursive, so a nested call fails with SQLite's "transaction within a transaction" error
+    // instead of deadlocking.
+    private let lock = NSRecursiveLock()
 
     /// Opens (creating if needed) a database file and migrates its schema.
     /// - Parameter busyTimeout: how long to wait for another process's write lock, in milliseconds.

@@ -67,7 +67,10 @@ struct Invocation {
 enum CommandLineTool {
     static let commands: [CommandSpec] = [
         RosterImportCommand.spec, PullCommand.spec, ImportCommand.spec, ResultsCommand.spec, MatchLinkCommand.spec,
-        MatchRejectCommand.spec, MockServeCommand.spec,
+        MatchRejectCommand.spec, TasksCommand.spec, TaskCloseCommand.spec(dismiss: false), TaskCloseCommand.spec(dismiss: true),
+        AttainmentsCommand.spec, ReportableCommand.spec, ReviewCommand.spec(.approve), ReviewCommand.spec(.reject),
+        ReviewCommand.spec(.followUp), CheckCommand.spec, ExportCommand.spec, AuditCommands.verify, AuditCommands.history,
+        MockServeCommand.spec,
         MockRecordCommand.spec, DemoCommand.spec,
     ]
 

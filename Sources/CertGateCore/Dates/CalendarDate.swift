@@ -81,13 +81,20 @@ extension StringProtocol {
 }
 
 extension CalendarDate {
-    /// The day `days` later (earlier when negative).
-    public func adding(days: Int) -> CalendarDate {
-        // Julian day number arithmetic: no time zones, no Foundation calendar.
+    /// The Julian day number: days counted without time zones or a Foundation calendar.
+    var julianDay: Int {
         let a = (14 - month) / 12
         let y = year + 4800 - a
         let m = month + 12 * a - 3
-        let julian = day + (153 * m + 2) / 5 + 365 * y + y / 4 - y / 100 + y / 400 - 32045 + days
+        return day + (153 * m + 2) / 5 + 365 * y + y / 4 - y / 100 + y / 400 - 32045
+    }
+
+    /// Calendar days from this day to another (negative when the other is earlier).
+    public func days(to other: CalendarDate) -> Int { other.julianDay - julianDay }
+
+    /// The day `days` later (earlier when negative).
+    public func adding(days: Int) -> CalendarDate {
+        let julian = julianDay + days
         let b = julian + 32044
         let c = (4 * b + 3) / 146097
         let d = b - 146097 * c / 4

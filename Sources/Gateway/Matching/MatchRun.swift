@@ -116,12 +116,12 @@ struct MatchRun {
             try TaskRecords.open(
                 .matchReview, subjectType: "exam_result", subjectID: subject, explanation: explanation(result, decision),
                 assigneeRole: "data_clerk", school: decision.candidates.first.flatMap { schools[$0.studentID] } ?? result.testingSite,
-                dueInDays: 7, transaction, actor: actor, now: now)
+                due: TaskRecords.day(now, plus: 7), transaction, actor: actor, now: now)
         case .unmatched:
             try TaskRecords.resolve([.matchReview], subjectType: "exam_result", subjectID: subject, note: "no candidate left", transaction, actor: actor, now: now)
             try TaskRecords.open(
                 .unmatchedResult, subjectType: "exam_result", subjectID: subject, explanation: explanation(result, decision),
-                assigneeRole: "data_clerk", school: result.testingSite, dueInDays: 14, transaction, actor: actor, now: now)
+                assigneeRole: "data_clerk", school: result.testingSite, due: TaskRecords.day(now, plus: 14), transaction, actor: actor, now: now)
         }
     }
 

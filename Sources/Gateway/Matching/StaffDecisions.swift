@@ -40,10 +40,14 @@ extension Gateway {
                 before: before, after: try Self.matchState(resultID, transaction), at: now)
             return (provider, candidate)
         }
-        guard let candidate else { return MatchSummary() }
-        // The candidate's other undecided results can now follow the link.
-        return try MatchRun(database: database, configDirectory: configDirectory, actor: actor)
-            .run(.candidate(provider: provider, candidateID: candidate))
+        var followed = MatchSummary()
+        if let candidate {
+            // The candidate's other undecided results can now follow the link.
+            followed = try MatchRun(database: database, configDirectory: configDirectory, actor: actor)
+                .run(.candidate(provider: provider, candidateID: candidate))
+        }
+        _ = try runChecks()
+        return followed
     }
 
     /// Staff say a result is none of the district's students (`certgate match reject`). A link the
@@ -67,6 +71,7 @@ extension Gateway {
                 transaction, actor: actor, action: "match.reject", subjectType: "exam_result", subjectID: "\(resultID)",
                 before: before, after: try Self.matchState(resultID, transaction), at: now)
         }
+        _ = try runChecks()
     }
 
     private static func result(_ id: Int, _ transaction: Transaction) throws -> SQLRow {

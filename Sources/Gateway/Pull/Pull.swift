@@ -42,7 +42,9 @@ extension Gateway {
             summaries.append(pullOne(provider, options: options, transport: client, progress: progress))
         }
         progress(ProgressEvent(provider: "", message: "matching results to students"))
-        return PullReport(providers: summaries, matching: try matchChangedResults())
+        let matching = try matchChangedResults()
+        progress(ProgressEvent(provider: "", message: "running the data checks"))
+        return PullReport(providers: summaries, matching: matching, checks: try runChecks())
     }
 
     func chooseProviders(_ options: PullOptions) throws -> [ProviderSettings] {
@@ -112,12 +114,15 @@ extension Gateway {
         try Ingest(database: database, actor: actor).store(
             documents, adapter: adapter, provider: provider, cursor: nil, action: "import", summary: &summary)
         summary.seconds = Date().timeIntervalSince(started)
-        return PullReport(providers: [summary], matching: try matchChangedResults())
+        let matching = try matchChangedResults()
+        return PullReport(providers: [summary], matching: matching, checks: try runChecks())
     }
 }
 
-/// What a pull or an import did: per provider, then the matching of what it stored.
+/// What a pull or an import did: per provider, then the matching of what it stored and the
+/// data checks run after it.
 public struct PullReport: Sendable, Codable {
     public var providers: [IngestSummary]
     public var matching: MatchSummary
+    public var checks: CheckSummary
 }

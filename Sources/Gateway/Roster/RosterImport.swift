@@ -24,6 +24,8 @@ public struct RosterImportSummary: Sendable, Codable, Equatable {
     public var enrollments: FileCounts?
     /// Results still in review or unmatched, matched again against the new roster.
     public var matching: MatchSummary?
+    /// The data checks run after the import.
+    public var checks: CheckSummary?
     public var seconds: Double
 }
 

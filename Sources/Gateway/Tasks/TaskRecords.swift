@@ -8,14 +8,42 @@ public enum TaskKind: String, Sendable, CaseIterable {
     case matchReview = "match_review"
     /// No roster student resembles a result.
     case unmatchedResult = "unmatched_result"
+    /// The evidence policy asks for a score report or PDF the attainment does not have.
+    case evidenceMissing = "evidence_missing"
+    /// An attempt came sooner after the previous one than a retake rule allows.
+    case retakeTooSoon = "retake_too_soon"
+    /// More attempts of one exam than a retake rule allows.
+    case tooManyAttempts = "too_many_attempts"
+    /// The exam's proctor is the teacher of the student's aligned course.
+    case proctorIsTeacher = "proctor_is_teacher"
+    /// The exam code is not in the credential catalog.
+    case unknownExam = "unknown_exam"
+    /// The credential has no state certificate code to report it with.
+    case missingStateCode = "missing_state_code"
+    /// The student has no enrollment in a course aligned with the credential that year.
+    case courseMismatch = "course_mismatch"
+    /// The student is not a CTE concentrator, so the attainment does not count for Perkins 5S1.
+    case notConcentrator = "not_concentrator"
+    /// The same student has the same credential more than once.
+    case duplicateAttainment = "duplicate_attainment"
+    /// The credential expires soon (or has expired).
+    case expiring
+
+    /// The kinds the data checks raise and clear (matching manages its own two).
+    static let checkKinds: [TaskKind] = allCases.filter { $0 != .matchReview && $0 != .unmatchedResult }
 }
 
 /// Opens and closes tasks. Opening a task that is already open updates its explanation instead of
 /// adding a second one; closing records who, when and why.
 enum TaskRecords {
+    /// A day some days after `now`, in UTC.
+    static func day(_ now: Date, plus days: Int) -> CalendarDate {
+        CalendarDate(parsing: Timestamp.string(now).prefix(10))!.adding(days: days)
+    }
+
     static func open(
         _ kind: TaskKind, subjectType: String, subjectID: String, explanation: String, assigneeRole: String, school: String?,
-        dueInDays: Int, _ transaction: Transaction, actor: String, now: Date
+        due: CalendarDate, _ transaction: Transaction, actor: String, now: Date
     ) throws {
         let existing = try transaction.scalar(
             "SELECT id FROM tasks WHERE kind = ? AND subject_type = ? AND subject_id = ? AND status = 'open'",
@@ -24,12 +52,11 @@ enum TaskRecords {
             try transaction.execute("UPDATE tasks SET explanation = ?, school = ? WHERE id = ?", [explanation, school, id])
             return
         }
-        let due = Timestamp.string(now.addingTimeInterval(Double(dueInDays) * 86_400)).prefix(10)
         try transaction.execute(
             """
             INSERT INTO tasks (kind, subject_type, subject_id, status, explanation, assignee_role, school, due_on, created_at)
             VALUES (?, ?, ?, 'open', ?, ?, ?, ?, ?)
-            """, [kind.rawValue, subjectType, subjectID, explanation, assigneeRole, school, String(due), Timestamp.string(now)])
+            """, [kind.rawValue, subjectType, subjectID, explanation, assigneeRole, school, due.description, Timestamp.string(now)])
         try AuditLog.append(
             transaction, actor: actor, action: "task.open", subjectType: "task", subjectID: "\(transaction.lastInsertRowID)",
             after: #"{"kind":"\#(kind.rawValue)","subject":"\#(subjectType):\#(subjectID)"}"#, at: now)

@@ -1,0 +1,100 @@
+import CertGateCore
+import Foundation
+import Store
+
+/// Everything the checks look at, read in one transaction.
+struct CheckData {
+    struct Student {
+        var id: String
+        var isConcentrator: Bool
+        var school: String?
+    }
+
+    struct Enrollment {
+        var studentID: String
+        var schoolYear: String
+        var course: String
+        var program: String?
+        var teacher: String?
+    }
+
+    /// An exam attempt (a stored result) and the student it is matched to, if any.
+    struct Attempt {
+        var id: Int
+        var provider: String
+        var exam: String
+        var day: CalendarDate
+        var passed: Bool
+        var proctor: String?
+        var studentID: String?
+        var expiresOn: CalendarDate?
+    }
+
+    struct Attainment {
+        var id: Int
+        var studentID: String
+        var credential: String
+        var earnedOn: CalendarDate
+        var source: String
+        var resultID: Int?
+        var reviewStatus: String
+        var reportable: Bool?
+        var reportableOverride: Bool?
+        var pdfCount: Int
+    }
+
+    var students: [String: Student] = [:]
+    var enrollments: [String: [Enrollment]] = [:]
+    var attempts: [Attempt] = []
+    var attainments: [Attainment] = []
+
+    static func read(_ transaction: Transaction) throws -> CheckData {
+        var data = CheckData()
+        try transaction.forEach("SELECT student_id, cte_concentrator, school FROM students") { row in
+            let id = row["student_id"].string ?? ""
+            data.students[id] = Student(id: id, isConcentrator: row["cte_concentrator"].int == 1, school: row["school"].string)
+        }
+        try transaction.forEach("SELECT student_id, school_year, course_number, program, teacher FROM enrollments") { row in
+            let enrollment = Enrollment(
+                studentID: row["student_id"].string ?? "", schoolYear: row["school_year"].string ?? "",
+                course: row["course_number"].string ?? "", program: row["program"].string, teacher: row["teacher"].string)
+            data.enrollments[enrollment.studentID, default: []].append(enrollment)
+        }
+        try transaction.forEach(
+            """
+            SELECT r.id, r.provider_id, r.exam_code, r.attempted_at, r.outcome, r.proctor, r.expires_on, m.student_id
+            FROM exam_results r LEFT JOIN matches m ON m.result_id = r.id AND m.status IN ('matched', 'confirmed')
+            ORDER BY r.attempted_at, r.id
+            """
+        ) { row in
+            guard let day = row["attempted_at"].string.flatMap({ CalendarDate(parsing: $0.prefix(10)) }) else { return }
+            data.attempts.append(
+                Attempt(
+                    id: row["id"].int ?? 0, provider: row["provider_id"].string ?? "", exam: row["exam_code"].string ?? "",
+                    day: day, passed: row["outcome"].string == "pass", proctor: row["proctor"].string,
+                    studentID: row["student_id"].string, expiresOn: row["expires_on"].string.flatMap { CalendarDate(parsing: $0) }))
+        }
+        data.attainments = try readAttainments(transaction)
+        return data
+    }
+
+    static func readAttainments(_ transaction: Transaction) throws -> [Attainment] {
+        var attainments: [Attainment] = []
+        try transaction.forEach(
+            """
+            SELECT a.*, (SELECT COUNT(*) FROM attainment_evidence e WHERE e.attainment_id = a.id) AS pdfs
+            FROM attainments a ORDER BY a.student_id, a.credential_code, a.earned_on, a.id
+            """
+        ) { row in
+            attainments.append(
+                Attainment(
+                    id: row["id"].int ?? 0, studentID: row["student_id"].string ?? "",
+                    credential: row["credential_code"].string ?? "",
+                    earnedOn: CalendarDate(parsing: row["earned_on"].string ?? "") ?? CalendarDate(year: 2000, month: 1, day: 1)!,
+                    source: row["source"].string ?? "", resultID: row["result_id"].int,
+                    reviewStatus: row["review_status"].string ?? "pending", reportable: row["reportable"].int.map { $0 == 1 },
+                    reportableOverride: row["reportable_override"].int.map { $0 == 1 }, pdfCount: row["pdfs"].int ?? 0))
+        }
+        return attainments
+    }
+}

@@ -1,0 +1,105 @@
+import CertGateCore
+import Foundation
+import Store
+
+/// What `certgate check` (and every pull, import, upload, link and review) found.
+public struct CheckSummary: Sendable, Codable, Equatable {
+    public var attainmentsCreated = 0
+    public var attainmentsRemoved = 0
+    public var tasksOpened = 0
+    public var tasksResolved = 0
+    /// Open tasks of the data checks, by kind.
+    public var openByKind: [String: Int] = [:]
+
+    enum CodingKeys: String, CodingKey {
+        case attainmentsCreated = "attainments_created", attainmentsRemoved = "attainments_removed"
+        case tasksOpened = "tasks_opened", tasksResolved = "tasks_resolved", openByKind = "open_by_kind"
+    }
+}
+
+/// Re-derives attainments from results, recomputes reportability, runs every data check, and
+/// brings the tasks in line in one transaction: a condition without an open task gets one; an
+/// open task whose condition cleared is resolved with the reason. A task staff dismissed (or
+/// resolved by hand) is not raised again for the same subject.
+struct CheckRun {
+    let database: Database
+    let configDirectory: String
+    let actor: String
+
+    func run(today: CalendarDate? = nil) throws -> CheckSummary {
+        let catalog = try CredentialCatalog.load(directory: configDirectory)
+        let rules = try Rules.load(directory: configDirectory)
+        let now = Date()
+        let day = today ?? CalendarDate(parsing: Timestamp.string(now).prefix(10))!
+        return try database.write { transaction in
+            var summary = CheckSummary()
+            let reconciled = try AttainmentReconciler(catalog: catalog, actor: actor)
+                .reconcile(try CheckData.read(transaction), transaction, now: now)
+            summary.attainmentsCreated = reconciled.created
+            summary.attainmentsRemoved = reconciled.removed
+            let data = try CheckData.read(transaction)
+            try updateReportable(data, catalog, transaction)
+            let conditions = DataChecks(data: data, catalog: catalog, rules: rules, today: day).all()
+            try syncTasks(conditions, transaction, now: now, summary: &summary)
+            for row in try transaction.query(
+                "SELECT kind, COUNT(*) AS n FROM tasks WHERE status = 'open' GROUP BY kind")
+            {
+                summary.openByKind[row["kind"].string ?? ""] = row["n"].int
+            }
+            try AuditLog.append(
+                transaction, actor: actor, action: "check.run", subjectType: "checks", subjectID: day.description,
+                after: String(decoding: try JSONEncoder.sorted.encode(summary), as: UTF8.self), at: now)
+            return summary
+        }
+    }
+
+    /// Reportable for Perkins: a concentrator's approved attainment of a reportable credential,
+    /// unless staff overrode it.
+    private func updateReportable(_ data: CheckData, _ catalog: CredentialCatalog, _ transaction: Transaction) throws {
+        for attainment in data.attainments {
+            let computed = (data.students[attainment.studentID]?.isConcentrator ?? false)
+                && (catalog.credential(attainment.credential)?.perkinsReportable ?? false) && attainment.reviewStatus == "approved"
+            let value = attainment.reportableOverride ?? computed
+            if attainment.reportable != value {
+                try transaction.execute("UPDATE attainments SET reportable = ? WHERE id = ?", [value, attainment.id])
+            }
+        }
+    }
+
+    private func syncTasks(_ conditions: [Condition], _ transaction: Transaction, now: Date, summary: inout CheckSummary) throws {
+        let kinds = TaskKind.checkKinds.map(\.rawValue)
+        let marks = kinds.map { _ in "?" }.joined(separator: ", ")
+        var open: [String: Int] = [:]
+        var settledByStaff: Set<String> = []
+        try transaction.forEach(
+            "SELECT id, kind, subject_type, subject_id, status, closed_by FROM tasks WHERE kind IN (\(marks))", kinds
+        ) { row in
+            let key = "\(row["kind"].string ?? "")\u{1F}\(row["subject_type"].string ?? "")\u{1F}\(row["subject_id"].string ?? "")"
+            if row["status"].string == "open" {
+                open[key] = row["id"].int
+            } else if row["status"].string == "dismissed" || row["closed_by"].string != "certgate" {
+                settledByStaff.insert(key)
+            }
+        }
+        var standing: Set<String> = []
+        for condition in conditions {
+            let key = "\(condition.kind.rawValue)\u{1F}\(condition.subjectType)\u{1F}\(condition.subjectID)"
+            standing.insert(key)
+            if open[key] == nil && settledByStaff.contains(key) { continue }
+            if open[key] == nil { summary.tasksOpened += 1 }
+            try TaskRecords.open(
+                condition.kind, subjectType: condition.subjectType, subjectID: condition.subjectID,
+                explanation: condition.explanation, assigneeRole: condition.role, school: condition.school, due: condition.due,
+                transaction, actor: actor, now: now)
+        }
+        for (key, id) in open where !standing.contains(key) {
+            try transaction.execute(
+                "UPDATE tasks SET status = 'resolved', closed_at = ?, closed_by = 'certgate', resolution_note = ? WHERE id = ?",
+                [Timestamp.string(now), "the condition cleared when the checks ran again", id])
+            try AuditLog.append(
+                transaction, actor: actor, action: "task.resolve", subjectType: "task", subjectID: "\(id)",
+                after: #"{"resolution_note":"the condition cleared when the checks ran again"}"#, at: now)
+            summary.tasksResolved += 1
+        }
+    }
+}

@@ -1,0 +1,202 @@
+import CertGateCore
+import Foundation
+
+/// A condition a check found: it stands until the data changes, and has one task while it does.
+struct Condition {
+    var kind: TaskKind
+    var subjectType: String
+    var subjectID: String
+    var explanation: String
+    var role: String
+    var school: String?
+    var due: CalendarDate
+}
+
+/// The district's data checks (seed 000 and state rules), each raising its own kind of task.
+struct DataChecks {
+    let data: CheckData
+    let catalog: CredentialCatalog
+    let rules: Rules
+    let today: CalendarDate
+
+    func all() -> [Condition] {
+        evidence() + retakes() + proctors() + unknownExams() + attainmentChecks()
+    }
+
+    private var due: CalendarDate { today.adding(days: rules.taskDueDays) }
+
+    private func school(_ student: String?) -> String? { student.flatMap { data.students[$0]?.school } }
+
+    private func credentialName(_ code: String) -> String { catalog.credential(code)?.name ?? code }
+
+    /// Evidence the policy asks for: a provider score report (a stored result), a PDF, or both.
+    func evidence() -> [Condition] {
+        var found: [Condition] = []
+        for attainment in data.attainments where attainment.reviewStatus != "rejected" {
+            guard let credential = catalog.credential(attainment.credential) else { continue }
+            let requirement = rules.evidence.requirement(provider: credential.provider)
+            let hasReport = attainment.source == "report" || attainment.source == "bundle"
+            let hasPDF = attainment.pdfCount > 0
+            let missing: String?
+            switch requirement {
+            case .report: missing = hasReport ? nil : "a provider score report"
+            case .pdf: missing = hasPDF ? nil : "a certificate PDF"
+            case .either: missing = hasReport || hasPDF ? nil : "a score report or a certificate PDF"
+            case .both: missing = !hasReport ? "a provider score report" : (!hasPDF ? "a certificate PDF" : nil)
+            }
+            guard let missing else { continue }
+            found.append(
+                Condition(
+                    kind: .evidenceMissing, subjectType: "attainment", subjectID: "\(attainment.id)",
+                    explanation: "Attainment \(attainment.id): \(credentialName(attainment.credential)) for student \(attainment.studentID), "
+                        + "earned \(attainment.earnedOn), needs \(missing) (policy for \(credential.provider): \(requirement.rawValue)"
+                        + (rules.evidence.districtAlwaysPDF ? ", district keeps a PDF of every certificate" : "")
+                        + "). Attach it with certgate evidence add.",
+                    role: "cte_teacher", school: school(attainment.studentID),
+                    due: attainment.earnedOn.adding(days: rules.evidence.graceDays)))
+        }
+        return found
+    }
+
+    /// Attempts of one exam by one student, against every retake rule in force on each attempt's day.
+    func retakes() -> [Condition] {
+        var byStudentExam: [String: [CheckData.Attempt]] = [:]
+        for attempt in data.attempts where attempt.studentID != nil {
+            byStudentExam["\(attempt.studentID!)\u{1F}\(attempt.provider)\u{1F}\(attempt.exam)", default: []].append(attempt)
+        }
+        var found: [String: Condition] = [:]
+        for (_, attempts) in byStudentExam where attempts.count > 1 {
+            for (index, attempt) in attempts.enumerated() {
+                for rule in rules.retakes where rule.applies(provider: attempt.provider, exam: attempt.exam, on: attempt.day) {
+                    let subject = "\(attempt.id)"
+                    if index > 0 {
+                        let previous = attempts[index - 1]
+                        let gap = previous.day.days(to: attempt.day)
+                        var needed = rule.minDaysBetween ?? 0
+                        if let waits = rule.minDaysAfterAttempt, !waits.isEmpty { needed = max(needed, waits[min(index - 1, waits.count - 1)]) }
+                        if gap < needed, found["r\(subject)"] == nil {
+                            found["r\(subject)"] = Condition(
+                                kind: .retakeTooSoon, subjectType: "exam_result", subjectID: subject,
+                                explanation: "Result \(attempt.id): student \(attempt.studentID!) retook \(attempt.exam) on \(attempt.day), "
+                                    + "\(gap) day(s) after the attempt on \(previous.day); \(rule.name) requires \(needed).",
+                                role: "school_lead", school: school(attempt.studentID), due: due)
+                        }
+                    }
+                    let year = rules.schoolYear(of: attempt.day)
+                    let sameYear = attempts[...index].filter { rules.schoolYear(of: $0.day) == year }.count
+                    if let limit = rule.maxAttemptsPerSchoolYear, sameYear > limit, found["m\(subject)"] == nil {
+                        found["m\(subject)"] = Condition(
+                            kind: .tooManyAttempts, subjectType: "exam_result", subjectID: subject,
+                            explanation: "Result \(attempt.id): attempt \(sameYear) of \(attempt.exam) by student \(attempt.studentID!) in "
+                                + "school year \(year); \(rule.name) allows \(limit).",
+                            role: "school_lead", school: school(attempt.studentID), due: due)
+                    }
+                    if let window = rule.maxAttemptsInWindow {
+                        let inWindow = attempts[...index].filter { $0.day.days(to: attempt.day) < window.days }.count
+                        if inWindow > window.attempts, found["m\(subject)"] == nil {
+                            found["m\(subject)"] = Condition(
+                                kind: .tooManyAttempts, subjectType: "exam_result", subjectID: subject,
+                                explanation: "Result \(attempt.id): \(inWindow) attempts of \(attempt.exam) by student \(attempt.studentID!) "
+                                    + "within \(window.days) days; \(rule.name).",
+                                role: "school_lead", school: school(attempt.studentID), due: due)
+                        }
+                    }
+                }
+            }
+        }
+        return found.values.sorted { $0.subjectID < $1.subjectID }
+    }
+
+    /// The proctor must not be the teacher of the student's aligned course that year.
+    func proctors() -> [Condition] {
+        var found: [Condition] = []
+        for attempt in data.attempts {
+            guard let student = attempt.studentID, let proctor = PersonName(attempt.proctor) else { continue }
+            let courses = Set(catalog.credentials(provider: attempt.provider, exam: attempt.exam).flatMap(\.courses))
+            let year = rules.schoolYear(of: attempt.day).description
+            let teachers = (data.enrollments[student] ?? []).filter { $0.schoolYear == year && courses.contains($0.course) }
+            guard let course = teachers.first(where: { PersonName($0.teacher)?.isSamePerson(as: proctor) == true }) else { continue }
+            found.append(
+                Condition(
+                    kind: .proctorIsTeacher, subjectType: "exam_result", subjectID: "\(attempt.id)",
+                    explanation: "Result \(attempt.id): the proctor of \(attempt.exam) on \(attempt.day) is the teacher of student "
+                        + "\(student)'s course \(course.course) in \(year). Allowed only when the teacher is the only approved "
+                        + "proctor and a second, non-teaching person monitored; record that, or dismiss with a note.",
+                    role: "cte_coordinator", school: school(student), due: due))
+        }
+        return found
+    }
+
+    /// Exam codes the catalog does not know.
+    func unknownExams() -> [Condition] {
+        data.attempts.filter { catalog.credentials(provider: $0.provider, exam: $0.exam).isEmpty }.map { attempt in
+            Condition(
+                kind: .unknownExam, subjectType: "exam_result", subjectID: "\(attempt.id)",
+                explanation: "Result \(attempt.id): exam code \(attempt.exam) from \(attempt.provider) is not in the credential "
+                    + "catalog (config/credentials.json); add it, then run certgate check.",
+                role: "cte_coordinator", school: school(attempt.studentID), due: due)
+        }
+    }
+
+    /// State code, course alignment, concentrator status, duplicates and expiry.
+    func attainmentChecks() -> [Condition] {
+        var found: [Condition] = []
+        var seen: [String: Int] = [:]
+        for attainment in data.attainments where attainment.reviewStatus != "rejected" {
+            guard let credential = catalog.credential(attainment.credential) else { continue }
+            let subject = "\(attainment.id)"
+            let label = "Attainment \(attainment.id) (\(credential.name), student \(attainment.studentID), \(attainment.earnedOn))"
+            let schoolName = school(attainment.studentID)
+            if credential.stateCode?.isEmpty ?? true {
+                found.append(
+                    Condition(
+                        kind: .missingStateCode, subjectType: "attainment", subjectID: subject,
+                        explanation: "\(label): \(credential.code) has no state certificate code in the catalog, so it cannot be reported.",
+                        role: "cte_coordinator", school: schoolName, due: due))
+            }
+            let year = rules.schoolYear(of: attainment.earnedOn).description
+            if !credential.courses.isEmpty,
+                !(data.enrollments[attainment.studentID] ?? []).contains(where: {
+                    $0.schoolYear == year && credential.courses.contains($0.course)
+                })
+            {
+                found.append(
+                    Condition(
+                        kind: .courseMismatch, subjectType: "attainment", subjectID: subject,
+                        explanation: "\(label): the student has no enrollment in an aligned course (\(credential.courses.joined(separator: ", "))) in \(year).",
+                        role: "school_lead", school: schoolName, due: due))
+            }
+            if let student = data.students[attainment.studentID], !student.isConcentrator, credential.perkinsReportable {
+                found.append(
+                    Condition(
+                        kind: .notConcentrator, subjectType: "attainment", subjectID: subject,
+                        explanation: "\(label): the student is not a CTE concentrator, so it does not count for Perkins 5S1; "
+                            + "confirm the status in the SIS.",
+                        role: "school_lead", school: schoolName, due: due))
+            }
+            let key = "\(attainment.studentID)\u{1F}\(attainment.credential)"
+            if let first = seen[key] {
+                found.append(
+                    Condition(
+                        kind: .duplicateAttainment, subjectType: "attainment", subjectID: subject,
+                        explanation: "\(label): the same student already has \(credential.code) (attainment \(first)); "
+                            + "reject the one entered twice in review.",
+                        role: "data_clerk", school: schoolName, due: due))
+            } else {
+                seen[key] = attainment.id
+            }
+            let reported = attainment.resultID.flatMap { id in data.attempts.first { $0.id == id }?.expiresOn }
+            if let expires = reported ?? credential.validYears.map({ attainment.earnedOn.adding(days: 365 * $0) }),
+                today.days(to: expires) <= rules.expiringWindowDays
+            {
+                let when = expires < today ? "expired on \(expires)" : "expires on \(expires)"
+                found.append(
+                    Condition(
+                        kind: .expiring, subjectType: "attainment", subjectID: subject,
+                        explanation: "\(label): \(when); plan the renewal.", role: "cte_teacher", school: schoolName,
+                        due: expires < today ? today : expires))
+            }
+        }
+        return found
+    }
+}

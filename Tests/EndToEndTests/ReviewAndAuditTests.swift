@@ -1,0 +1,90 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Review, tasks, exports and the audit trail through the binary.
+@Suite struct ReviewAndAuditTests {
+    /// A workspace with the bundled roster and the first weekly pull stored.
+    func pulledWorkspace() throws -> PullTests.Workspace {
+        let workspace = try PullTests.Workspace()
+        let server = try MockServeProcess(directory: Fixtures.path("mocks/feeds"))
+        #expect(try workspace.run(["roster", "import", Fixtures.path("mocks/roster/roster.csv"), "--enrollments",
+                                   Fixtures.path("mocks/roster/enrollments.csv")]).status == 0)
+        #expect(try workspace.pull(server, ["--since", "2026-01-05", "--until", "2026-01-11"]).status == 0)
+        return workspace
+    }
+
+    func sqlite(_ database: String, _ sql: String) throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["sqlite3", database, sql]
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    @Test func editingAnAuditRowWithTheSQLiteToolIsCaught() throws {
+        let workspace = try pulledWorkspace()
+        let intact = try workspace.run(["audit", "verify"])
+        #expect(intact.status == 0)
+        #expect(intact.stdout.hasPrefix("audit trail intact: "))
+        // The triggers refuse edits; someone determined drops them first.
+        #expect(try sqlite(workspace.database, "UPDATE audit_events SET actor = 'mallory' WHERE seq = 3") != 0)
+        #expect(try sqlite(workspace.database, "DROP TRIGGER audit_events_no_update; UPDATE audit_events SET actor = 'mallory' WHERE seq = 3") == 0)
+        let broken = try workspace.run(["audit", "verify"])
+        #expect(broken.status == 1)
+        #expect(broken.stderr.contains("event 3"))
+        #expect(broken.stderr.contains("was altered"))
+    }
+
+    @Test func removingAnAuditRowIsCaught() throws {
+        let workspace = try pulledWorkspace()
+        #expect(try sqlite(workspace.database, "DROP TRIGGER audit_events_no_delete; DELETE FROM audit_events WHERE seq = 2") == 0)
+        let broken = try workspace.run(["audit", "verify", "--format", "json"])
+        #expect(broken.status == 1)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(broken.stdout.utf8)) as? [String: Any])
+        #expect(document["first_bad_event"] as? Int == 3)
+    }
+
+    @Test func reviewNeedsAVerificationMethodAndIsAudited() throws {
+        let workspace = try pulledWorkspace()
+        let id = try #require(try workspace.scalar("SELECT id FROM attainments ORDER BY id LIMIT 1").int)
+        let noMethod = try workspace.run(["review", "approve", "\(id)"])
+        #expect(noMethod.status == 2)
+        #expect(noMethod.stderr.contains("--method is required"))
+        let approved = try workspace.run(["--actor", "lead", "review", "approve", "\(id)", "--method", "score_report", "--comment", "ok"])
+        #expect(approved.status == 0, "\(approved.stderr)")
+        let history = try workspace.run(["audit", "--subject", "attainment:\(id)", "--format", "json"])
+        #expect(history.stdout.contains("review.approve"))
+        #expect(history.stdout.contains("lead"))
+    }
+
+    @Test func tasksListFilterAndClose() throws {
+        let workspace = try pulledWorkspace()
+        let json = try workspace.run(["tasks", "--kind", "retake_too_soon", "--format", "json"])
+        #expect(json.status == 0)
+        let open = try workspace.run(["tasks", "--kind", "proctor_is_teacher", "--format", "csv"])
+        let lines = open.stdout.split(separator: "\r\n")
+        #expect(lines.count >= 2)
+        let id = try #require(lines.dropFirst().first?.split(separator: ",").first.map(String.init))
+        #expect(try workspace.run(["tasks", "dismiss", id]).status == 2)  // a note is required
+        #expect(try workspace.run(["tasks", "dismiss", id, "--note", "second monitor present"]).status == 0)
+        let dismissed = try workspace.run(["tasks", "--status", "dismissed", "--format", "csv"])
+        #expect(dismissed.stdout.contains("second monitor present"))
+        #expect(try workspace.run(["tasks", "--kind", "nonsense"]).status == 2)
+        let check = try workspace.run(["check"])
+        #expect(check.status == 0)
+        #expect(check.stdout.contains("course_mismatch"))
+    }
+
+    @Test func exportWritesAFileOwnerOnlyAndListsRefusals() throws {
+        let workspace = try pulledWorkspace()
+        let out = workspace.directory.file("perkins.csv")
+        let outcome = try workspace.run(["export", "perkins", "--year", "2025-26", "--out", out])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let attributes = try FileManager.default.attributesOfItem(atPath: out)
+        #expect((attributes[.posixPermissions] as? Int).map { $0 & 0o077 } == 0)
+        #expect(try String(contentsOfFile: out, encoding: .utf8).hasPrefix("school_year,student_id,"))
+        #expect(try workspace.run(["export", "perkins"]).status == 2)  // --year is required
+    }
+}
