@@ -14,6 +14,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CTLS", pkgConfig: "libssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // Libraries.
         .target(name: "CertGateCore", dependencies: ["CCrypto"]),
@@ -21,7 +22,7 @@ let package = Package(
         .target(name: "Store", dependencies: ["CSQLite", "CertGateCore"]),
         .target(
             name: "Gateway",
-            dependencies: ["CertGateCore", "Fetch", "Store", "AdapterKit", "Certiport", "ServSafe", "MockProvider", "Matching"]),
+            dependencies: ["CertGateCore", "Fetch", "Store", "AdapterKit", "Certiport", "ServSafe", "MockProvider", "Matching", "ManualPDF"]),
         .target(name: "MockProvider", dependencies: ["CTLS"]),
         .target(name: "AdapterKit", dependencies: ["CertGateCore", "Fetch"]),
         .target(name: "Matching", dependencies: ["CertGateCore"]),
@@ -29,6 +30,7 @@ let package = Package(
         // Provider adapters: one folder per report style.
         .target(name: "Certiport", dependencies: ["AdapterKit", "CertGateCore", "Fetch"], path: "adapters/Certiport"),
         .target(name: "ServSafe", dependencies: ["AdapterKit", "CertGateCore", "Fetch"], path: "adapters/ServSafe"),
+        .target(name: "ManualPDF", dependencies: ["CZlib", "CertGateCore", "Matching"], path: "adapters/ManualPDF"),
 
         // Executables: thin front ends over the libraries.
         .executableTarget(
@@ -43,6 +45,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
         .testTarget(name: "AdapterTests", dependencies: ["AdapterKit", "Certiport", "ServSafe", "CertGateCore", "Fetch"]),
         .testTarget(name: "MatchingTests", dependencies: ["Matching", "CertGateCore", "TestSupport"]),
+        .testTarget(name: "ManualPDFTests", dependencies: ["ManualPDF", "TestSupport"]),
         .testTarget(name: "MockProviderTests", dependencies: ["MockProvider", "Fetch", "TestSupport"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Store", "TestSupport", "MockProvider", "AdapterKit", "CertGateCore"]),
         .testTarget(name: "EndToEndTests", dependencies: ["certgate", "TestSupport", "Store"]),

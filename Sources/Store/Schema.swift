@@ -2,8 +2,15 @@
 /// shipped.
 public enum Schema {
     public static let migrations: [Migration] = [
-        Migration(version: 1, name: "initial schema", sql: v1)
+        Migration(version: 1, name: "initial schema", sql: v1),
+        Migration(version: 2, name: "what a certificate's text said", sql: v2),
     ]
+
+    /// Why an evidence file's text disagrees with its record (described, never quoted).
+    static let v2 = """
+        ALTER TABLE evidence ADD COLUMN text_detail TEXT;
+        CREATE INDEX evidence_sha256 ON evidence (sha256);
+        """
 
     /// The whole design: roster, providers, results and their matches, evidence, attainments,
     /// tasks, the audit chain and pull cursors. Times are ISO 8601 text in UTC; dates `YYYY-MM-DD`.

@@ -68,7 +68,7 @@ enum CommandLineTool {
     static let commands: [CommandSpec] = [
         RosterImportCommand.spec, PullCommand.spec, ImportCommand.spec, ResultsCommand.spec, MatchLinkCommand.spec,
         MatchRejectCommand.spec, TasksCommand.spec, TaskCloseCommand.spec(dismiss: false), TaskCloseCommand.spec(dismiss: true),
-        AttainmentsCommand.spec, ReportableCommand.spec, ReviewCommand.spec(.approve), ReviewCommand.spec(.reject),
+        EvidenceCommands.add, EvidenceCommands.batch, EvidenceCommands.export, AttainmentsCommand.spec, ReportableCommand.spec, ReviewCommand.spec(.approve), ReviewCommand.spec(.reject),
         ReviewCommand.spec(.followUp), CheckCommand.spec, ExportCommand.spec, AuditCommands.verify, AuditCommands.history,
         MockServeCommand.spec,
         MockRecordCommand.spec, DemoCommand.spec,

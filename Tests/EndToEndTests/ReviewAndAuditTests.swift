@@ -88,3 +88,34 @@ import Testing
         #expect(try workspace.run(["export", "perkins"]).status == 2)  // --year is required
     }
 }
+
+/// Certificate uploads through the binary.
+@Suite struct EvidenceCommandTests {
+    @Test func addRejectImportAndExport() throws {
+        let workspace = try PullTests.Workspace()
+        #expect(try workspace.run(["roster", "import", Fixtures.path("mocks/roster/roster.csv")]).status == 0)
+        let good = try workspace.run([
+            "evidence", "add", "--student", "S100132", "--credential", "COMPTIA-ITF", "--file",
+            Fixtures.path("mocks/certificates/jean-luc-allen-comptia-itf.pdf"), "--earned", "2026-01-27",
+            "--verification-code", "COMP001022938",
+        ])
+        #expect(good.status == 0, "\(good.stderr)")
+        #expect(good.stdout.contains("recorded by this upload"))
+        let bad = try workspace.run([
+            "evidence", "add", "--student", "S100132", "--credential", "COMPTIA-ITF", "--file",
+            Fixtures.path("mocks/certificates/truncated-certificate.pdf"), "--earned", "2026-01-27",
+        ])
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("truncated-certificate.pdf: rejected: the PDF is truncated"))
+        #expect(try workspace.run(["evidence", "add", "--student", "S100132"]).status == 2)
+        let batch = try workspace.run([
+            "evidence", "import", Fixtures.path("mocks/certificates"), "--manifest", Fixtures.path("mocks/certificates/manifest.csv"),
+        ])
+        #expect(batch.status == 1)  // some rows are bad on purpose
+        #expect(batch.stdout.contains("line 11: '../../config/gateway.json' is outside the folder"))
+        #expect(batch.stderr.contains("[1/11]"))
+        let out = workspace.directory.file("audit-copy")
+        #expect(try workspace.run(["evidence", "export", "--credential", "COMPTIA-ITF", "--out", out]).status == 0)
+        #expect(FileManager.default.fileExists(atPath: out + "/index.csv"))
+    }
+}

@@ -43,8 +43,51 @@ public struct GatewayConfig: Sendable, Codable {
         }
     }
 
+    /// Where and how certificate PDFs are kept.
+    public struct Evidence: Sendable, Codable {
+        /// The evidence folder; relative paths are taken from the database's folder, and nil
+        /// means `evidence/` beside the database.
+        public var directory: String?
+        public var maxPDFBytes: Int = 10 * 1024 * 1024
+        /// What to do with a PDF holding JavaScript, launch actions or embedded files.
+        public var riskyPDF: RiskyPDF = .reject
+
+        public enum RiskyPDF: String, Sendable, Codable {
+            /// Refuse it; nothing of it is kept.
+            case reject
+            /// Keep it apart (never as evidence) and raise a task for a person to look.
+            case quarantine
+        }
+
+        public init() {}
+
+        enum CodingKeys: String, CodingKey {
+            case directory
+            case maxPDFBytes = "max_pdf_bytes", riskyPDF = "risky_pdf"
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            directory = try container.decodeIfPresent(String.self, forKey: .directory)
+            maxPDFBytes = try container.decodeIfPresent(Int.self, forKey: .maxPDFBytes) ?? 10 * 1024 * 1024
+            riskyPDF = try container.decodeIfPresent(RiskyPDF.self, forKey: .riskyPDF) ?? .reject
+        }
+    }
+
     public var http: HTTP
     public var roster: Roster
+    public var evidence: Evidence
+
+    enum CodingKeys: String, CodingKey {
+        case http, roster, evidence
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        http = try container.decodeIfPresent(HTTP.self, forKey: .http) ?? HTTP()
+        roster = try container.decode(Roster.self, forKey: .roster)
+        evidence = try container.decodeIfPresent(Evidence.self, forKey: .evidence) ?? Evidence()
+    }
 
     /// Reads `gateway.json` from a configuration folder.
     public static func load(directory: String) throws -> GatewayConfig {

@@ -80,7 +80,17 @@ struct AttainmentReconciler {
                 INSERT INTO attainments (student_id, credential_code, earned_on, source, result_id, created_at)
                 VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (student_id, credential_code, earned_on) DO NOTHING
                 """, [student, credential, day.description, source, result, stamp])
-            guard inserted > 0 else { continue }
+            guard inserted > 0 else {
+                // A manual attainment for that day stands: the provider's report now backs it.
+                if let result {
+                    try transaction.execute(
+                        """
+                        UPDATE attainments SET result_id = ? WHERE student_id = ? AND credential_code = ? AND earned_on = ?
+                          AND result_id IS NULL
+                        """, [result, student, credential, day.description])
+                }
+                continue
+            }
             counts.created += 1
             try AuditLog.append(
                 transaction, actor: actor, action: "attainment.create", subjectType: "attainment",

@@ -43,7 +43,18 @@ struct CheckData {
         var pdfCount: Int
     }
 
+    /// An uploaded certificate.
+    struct Evidence {
+        var id: Int
+        var sha256: String
+        var studentID: String
+        var credential: String
+        var textStatus: String?
+        var textDetail: String?
+    }
+
     var students: [String: Student] = [:]
+    var evidence: [Evidence] = []
     var enrollments: [String: [Enrollment]] = [:]
     var attempts: [Attempt] = []
     var attainments: [Attainment] = []
@@ -75,6 +86,15 @@ struct CheckData {
                     studentID: row["student_id"].string, expiresOn: row["expires_on"].string.flatMap { CalendarDate(parsing: $0) }))
         }
         data.attainments = try readAttainments(transaction)
+        try transaction.forEach(
+            "SELECT id, sha256, student_id, credential_code, text_status, text_detail FROM evidence ORDER BY id"
+        ) { row in
+            data.evidence.append(
+                Evidence(
+                    id: row["id"].int ?? 0, sha256: row["sha256"].string ?? "", studentID: row["student_id"].string ?? "",
+                    credential: row["credential_code"].string ?? "", textStatus: row["text_status"].string,
+                    textDetail: row["text_detail"].string))
+        }
         return data
     }
 

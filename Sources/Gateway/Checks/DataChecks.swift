@@ -20,7 +20,7 @@ struct DataChecks {
     let today: CalendarDate
 
     func all() -> [Condition] {
-        evidence() + retakes() + proctors() + unknownExams() + attainmentChecks()
+        evidence() + retakes() + proctors() + unknownExams() + attainmentChecks() + certificates()
     }
 
     private var due: CalendarDate { today.adding(days: rules.taskDueDays) }
@@ -32,10 +32,11 @@ struct DataChecks {
     /// Evidence the policy asks for: a provider score report (a stored result), a PDF, or both.
     func evidence() -> [Condition] {
         var found: [Condition] = []
-        for attainment in data.attainments where attainment.reviewStatus != "rejected" {
+        // A bundle's evidence is its components' evidence, which is checked on each of them.
+        for attainment in data.attainments where attainment.reviewStatus != "rejected" && attainment.source != "bundle" {
             guard let credential = catalog.credential(attainment.credential) else { continue }
             let requirement = rules.evidence.requirement(provider: credential.provider)
-            let hasReport = attainment.source == "report" || attainment.source == "bundle"
+            let hasReport = attainment.source == "report" || attainment.source == "bundle" || attainment.resultID != nil
             let hasPDF = attainment.pdfCount > 0
             let missing: String?
             switch requirement {
@@ -138,6 +139,44 @@ struct DataChecks {
         }
     }
 
+    /// What uploaded certificates said: a text that disagrees, no text, a file used twice.
+    func certificates() -> [Condition] {
+        var found: [Condition] = []
+        var firstStudent: [String: String] = [:]
+        for item in data.evidence {
+            let subject = "\(item.id)"
+            let label = "Evidence \(item.id) (\(item.credential) for student \(item.studentID))"
+            let schoolName = school(item.studentID)
+            switch item.textStatus {
+            case "differs":
+                found.append(
+                    Condition(
+                        kind: .certificateMismatch, subjectType: "evidence", subjectID: subject,
+                        explanation: "\(label): \(item.textDetail ?? "the certificate does not agree with the record"). "
+                            + "Check the PDF; dismiss the task with a note if it is right.",
+                        role: "school_lead", school: schoolName, due: due))
+            case "no_text":
+                found.append(
+                    Condition(
+                        kind: .evidenceUnreadable, subjectType: "evidence", subjectID: subject,
+                        explanation: "\(label): the PDF has no text to read (a scan?); a person must compare it with the record "
+                            + "before it counts as verified.",
+                        role: "school_lead", school: schoolName, due: due))
+            default: break
+            }
+            if let other = firstStudent[item.sha256], other != item.studentID {
+                found.append(
+                    Condition(
+                        kind: .evidenceReused, subjectType: "evidence", subjectID: subject,
+                        explanation: "\(label): the same file was already uploaded for student \(other); one of them is wrong.",
+                        role: "data_clerk", school: schoolName, due: due))
+            } else if firstStudent[item.sha256] == nil {
+                firstStudent[item.sha256] = item.studentID
+            }
+        }
+        return found
+    }
+
     /// State code, course alignment, concentrator status, duplicates and expiry.
     func attainmentChecks() -> [Condition] {
         var found: [Condition] = []
@@ -147,7 +186,8 @@ struct DataChecks {
             let subject = "\(attainment.id)"
             let label = "Attainment \(attainment.id) (\(credential.name), student \(attainment.studentID), \(attainment.earnedOn))"
             let schoolName = school(attainment.studentID)
-            if credential.stateCode?.isEmpty ?? true {
+            // An exam that only counts towards a bundle is never reported on its own.
+            if credential.stateCode?.isEmpty ?? true, credential.type != "exam" {
                 found.append(
                     Condition(
                         kind: .missingStateCode, subjectType: "attainment", subjectID: subject,

@@ -28,9 +28,19 @@ public enum TaskKind: String, Sendable, CaseIterable {
     case duplicateAttainment = "duplicate_attainment"
     /// The credential expires soon (or has expired).
     case expiring
+    /// A certificate's text names another student, credential or verification code.
+    case certificateMismatch = "certificate_mismatch"
+    /// A certificate has no text to read (a scan): a person must look at it.
+    case evidenceUnreadable = "evidence_unreadable"
+    /// The same file was uploaded for another student too.
+    case evidenceReused = "evidence_reused"
+    /// An upload held JavaScript, a launch action or an embedded file and was kept apart.
+    case evidenceQuarantined = "evidence_quarantined"
 
-    /// The kinds the data checks raise and clear (matching manages its own two).
-    static let checkKinds: [TaskKind] = allCases.filter { $0 != .matchReview && $0 != .unmatchedResult }
+    /// The kinds the data checks raise and clear (matching and quarantine manage their own).
+    static let checkKinds: [TaskKind] = allCases.filter {
+        $0 != .matchReview && $0 != .unmatchedResult && $0 != .evidenceQuarantined
+    }
 }
 
 /// Opens and closes tasks. Opening a task that is already open updates its explanation instead of

@@ -73,6 +73,12 @@ enum DemoCommand {
         if !player.unmatched.isEmpty {
             invocation.printError("certgate: requests no cassette matched: \(player.unmatched.joined(separator: "; "))")
         }
+        invocation.print("== certificate PDFs from a teacher's folder (mocks/certificates/manifest.csv; some rows are bad on purpose)")
+        let intake = try gateway.importEvidence(
+            directory: inMocks("certificates"), manifest: inMocks("certificates/manifest.csv")
+        ) { done, total, message in invocation.print("  [\(done)/\(total)] \(message)") }
+        invocation.print("  \(intake.stored) stored, \(intake.duplicates) already stored, \(intake.failed.count) refused")
+
         // A reviewer's part, simulated: attainments backed by a score report with no open task
         // are approved, so the export has something to show.
         let ready = try gateway.database.read {
