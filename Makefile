@@ -5,7 +5,7 @@ SWIFT ?= swift
 APT_PACKAGES := libcurl4-openssl-dev libsqlite3-dev libssl-dev zlib1g-dev pkg-config sqlite3
 DB ?= ./certgate.db
 
-.PHONY: all deps build demo test bench format clean
+.PHONY: all deps build demo test bench fuzz format clean
 
 all: build
 
@@ -47,3 +47,18 @@ format:
 
 clean:
 	rm -rf .build
+
+## fuzz: libFuzzer on the CSV reader, both report parsers and the PDF validator
+##       (FUZZ_SECONDS each, default 60; findings land in .build-fuzz/findings)
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	$(SWIFT) build -c release --scratch-path .build-fuzz --product certgate-fuzz \
+		-Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING -Xswiftc -use-ld=lld
+	@mkdir -p .build-fuzz/findings
+	@for target in csv certiport servsafe pdf; do \
+		mkdir -p .build-fuzz/corpus/$$target; cp -n Tests/Fixtures/fuzz/$$target/* .build-fuzz/corpus/$$target/ 2>/dev/null; \
+		echo "fuzzing $$target for $(FUZZ_SECONDS) s"; \
+		CERTGATE_FUZZ_TARGET=$$target .build-fuzz/release/certgate-fuzz .build-fuzz/corpus/$$target \
+			-max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+			-artifact_prefix=.build-fuzz/findings/$$target- -print_final_stats=1 2>&1 | tail -n 12 || exit 1; \
+	done

@@ -32,11 +32,15 @@ let package = Package(
         .target(name: "ServSafe", dependencies: ["AdapterKit", "CertGateCore", "Fetch"], path: "adapters/ServSafe"),
         .target(name: "ManualPDF", dependencies: ["CZlib", "CertGateCore", "Matching"], path: "adapters/ManualPDF"),
 
+        .target(name: "FuzzTargets", dependencies: ["AdapterKit", "CertGateCore", "Certiport", "ServSafe", "ManualPDF", "Fetch"]),
+
         // Executables: thin front ends over the libraries.
         .executableTarget(
             name: "certgate", dependencies: ["Gateway", "CertGateCore", "Store", "MockProvider", "AdapterKit"]),
         .executableTarget(
             name: "certgate-bench", dependencies: ["Gateway", "CertGateCore", "Store", "Fetch", "MockProvider", "Matching"]),
+
+        .executableTarget(name: "certgate-fuzz", dependencies: ["FuzzTargets"]),
 
         // Tests.
         .target(name: "TestSupport", dependencies: ["CertGateCore"], path: "Tests/TestSupport"),
@@ -45,7 +49,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
         .testTarget(name: "AdapterTests", dependencies: ["AdapterKit", "Certiport", "ServSafe", "CertGateCore", "Fetch"]),
         .testTarget(name: "MatchingTests", dependencies: ["Matching", "CertGateCore", "TestSupport"]),
-        .testTarget(name: "ManualPDFTests", dependencies: ["ManualPDF", "TestSupport"]),
+        .testTarget(name: "ManualPDFTests", dependencies: ["ManualPDF", "TestSupport", "FuzzTargets"]),
         .testTarget(name: "MockProviderTests", dependencies: ["MockProvider", "Fetch", "TestSupport"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Store", "TestSupport", "MockProvider", "AdapterKit", "CertGateCore"]),
         .testTarget(name: "EndToEndTests", dependencies: ["certgate", "TestSupport", "Store"]),

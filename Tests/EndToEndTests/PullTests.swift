@@ -239,3 +239,42 @@ import Testing
         #expect(names.count == 12)
     }
 }
+
+/// Faults that need a setting changed (a short stall limit, a small size cap) or no server at all.
+@Suite struct PullConfigFaultTests {
+    @Test(arguments: [
+        ("stalled", "timed out"), ("oversized", "response too large"), ("dns", "host name did not resolve"),
+    ])
+    func faultFailsOnlyCertiport(fault: String, message: String) throws {
+        let workspace = try PullTests.Workspace { config in
+            var http = config["http"] as! [String: Any]
+            http["max_attempts"] = 2
+            http["low_speed_seconds"] = 1
+            http["low_speed_bytes_per_second"] = 100
+            if fault == "oversized" { http["max_response_bytes"] = 1_000_000 }
+            config["http"] = http
+        }
+        let cassettes = fault == "stalled" ? ["mocks/faults/stalled-report", "mocks/feeds/servsafe"] : ["mocks/feeds/servsafe"]
+        let feeds = try TestConfig.feeds(in: workspace.directory, cassettes)
+        if fault == "oversized" {
+            // A 2 MB report page against a 1 MB cap.
+            let big = "Candidate ID,Exam Code,Exam Date,Result\r\n" + String(repeating: "c1,MO-200,01/06/2026 09:15 AM,Pass\r\n", count: 60_000)
+            try FileManager.default.createDirectory(atPath: feeds + "/big", withIntermediateDirectories: true)
+            try big.write(toFile: feeds + "/big/page.csv", atomically: true, encoding: .utf8)
+            try #"{"interactions": [{"request": {"path": "/certiport/exam-results"}, "responses": [{"headers": {"X-Total-Pages": "1"}, "body_file": "page.csv"}]}]}"#
+                .write(toFile: feeds + "/big/cassette.json", atomically: true, encoding: .utf8)
+        }
+        let server = try MockServeProcess(directory: feeds)
+        let certiport = fault == "dns" ? "http://certgate-provider.invalid/certiport" : "\(server.baseURL)/certiport"
+        let started = Date()
+        let outcome = try workspace.run(
+            ["pull", "--since", "2026-01-05", "--until", "2026-01-11", "--base-url", "certiport=\(certiport)", "--base-url",
+             "servsafe=\(server.baseURL)/servsafe"])
+        #expect(outcome.status == 1)
+        #expect(outcome.stderr.contains("certgate: certiport failed: \(message)"), "\(outcome.stderr)")
+        #expect(outcome.stdout.contains("servsafe   succeeded"))
+        #expect(try workspace.scalar("SELECT COUNT(*) FROM exam_results WHERE provider_id = 'certiport'").int == 0)
+        #expect(try workspace.scalar("SELECT COUNT(*) FROM pull_cursors WHERE provider_id = 'certiport'").int == 0)
+        #expect(Date().timeIntervalSince(started) < 25)  // a stall is cut off, not waited out
+    }
+}
