@@ -17,7 +17,7 @@ struct BlockIndex: Sendable {
     private let members: [Int32]
     private let nicknames: NicknameTable
     /// A key shared by more students than this is too common to help; it is skipped.
-    private let maximumBlock = 5000
+    private let maximumBlock = 1000
 
     init(students: [RosterPerson], nicknames: NicknameTable) {
         self.nicknames = nicknames

@@ -20,6 +20,9 @@ func argument(_ name: String, default value: Int) -> Int {
 let studentCount = argument("--students", default: 200_000)
 let pageCount = argument("--pages", default: 400)
 let matchScale = argument("--match-scale", default: 1)  // 0 skips the 1,000,000 × 500,000 run
+let scaleRows = argument("--scale-rows", default: 1_000_000)  // 0 skips the end-to-end scale run
+let scaleStudents = argument("--scale-students", default: 500_000)
+let scalePages = argument("--scale-pages", default: 1000)
 
 /// Peak resident memory of this process so far, in MiB.
 func peakMemoryMiB() -> Double {
@@ -147,6 +150,27 @@ do {
         report("weekly pull \(since)", String(format: "%.2f s", seconds), "(\(stored); includes the feeds' 503 and 429 waits)")
     }
     mockServer.stop()
+}
+
+if scaleRows > 0 {
+    print("end to end: \(scaleRows)-row report, \(scaleStudents)-student roster, \(scalePages)-page pull")
+    let (rosterFile, reportFile) = try ScaleBenchmark.writeFiles(students: scaleStudents, results: scaleRows, in: directory)
+    let scale = try Gateway(databasePath: directory + "/scale.db", configDirectory: "config", actor: "bench")
+    let (rosterSummary, rosterSeconds) = try measure { try scale.importRoster(rosterPath: rosterFile) }
+    report("scale: roster import", String(format: "%.1f s", rosterSeconds), "(\(rosterSummary.students.rows) students)")
+    let (imported, importSeconds) = try measure { try scale.importFile(provider: "certiport", path: reportFile) }
+    let stored = imported.providers[0]
+    report(
+        "scale: report import (parse, store, match, checks)", String(format: "%.1f s", importSeconds),
+        String(format: "(%d rows, %.0f rows/s; stored in %.1f s; %d matched, %d review, %d unmatched; peak memory so far %.0f MiB)",
+            stored.fetched, Double(stored.fetched) / importSeconds, stored.seconds, imported.matching.matched,
+            imported.matching.review, imported.matching.unmatched, peakMemoryMiB()))
+    let (summary, storeSeconds, pullSeconds) = try ScaleBenchmark.pull(pages: scalePages, rows: 100, gateway: scale)
+    report(
+        "scale: pull of \(scalePages) pages × 100 rows", String(format: "%.1f s", pullSeconds),
+        String(format: "(fetch and store %.1f s, %.0f pages/s; %d new)", storeSeconds, Double(scalePages) / storeSeconds, summary.new))
+    let size = (try FileManager.default.attributesOfItem(atPath: directory + "/scale.db")[.size] as? Int) ?? 0
+    report("scale: database size", String(format: "%.0f MiB", Double(size) / 1_048_576))
 }
 
 report("peak memory", String(format: "%.0f MiB", peakMemoryMiB()))

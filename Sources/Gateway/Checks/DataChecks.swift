@@ -181,6 +181,8 @@ struct DataChecks {
     func attainmentChecks() -> [Condition] {
         var found: [Condition] = []
         var seen: [String: Int] = [:]
+        var expiries: [Int: CalendarDate] = [:]
+        for attempt in data.attempts { if let expires = attempt.expiresOn { expiries[attempt.id] = expires } }
         for attainment in data.attainments where attainment.reviewStatus != "rejected" {
             guard let credential = catalog.credential(attainment.credential) else { continue }
             let subject = "\(attainment.id)"
@@ -225,7 +227,7 @@ struct DataChecks {
             } else {
                 seen[key] = attainment.id
             }
-            let reported = attainment.resultID.flatMap { id in data.attempts.first { $0.id == id }?.expiresOn }
+            let reported = attainment.resultID.flatMap { expiries[$0] }
             if let expires = reported ?? credential.validYears.map({ attainment.earnedOn.adding(days: 365 * $0) }),
                 today.days(to: expires) <= rules.expiringWindowDays
             {

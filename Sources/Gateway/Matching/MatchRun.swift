@@ -2,6 +2,7 @@ import CertGateCore
 import Foundation
 import Matching
 import Store
+import Synchronization
 
 /// What a matching run decided.
 public struct MatchSummary: Sendable, Codable, Equatable {
@@ -45,11 +46,24 @@ struct MatchRun {
             }
             return links
         }
+        // Results are independent: match them on every core.
+        let chunks = max(1, min(64, pending.count / 256))
+        let decided = Mutex<[Int: [MatchDecision]]>([:])
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            var pairs = 0
+            var local: [MatchDecision] = []
+            for index in stride(from: chunk, to: pending.count, by: chunks) {
+                let result = pending[index]
+                let link = result.candidateID.flatMap { links["\(result.providerID)\u{1F}\($0)"] }
+                local.append(matcher.match(result.person, linkedStudentID: link, pairsCompared: &pairs))
+            }
+            decided.withLock { $0[chunk] = local }
+        }
         var decisions: [(PendingResult, MatchDecision)] = []
-        var pairs = 0
-        for result in pending {
-            let link = result.candidateID.flatMap { links["\(result.providerID)\u{1F}\($0)"] }
-            decisions.append((result, matcher.match(result.person, linkedStudentID: link, pairsCompared: &pairs)))
+        decisions.reserveCapacity(pending.count)
+        let byChunk = decided.withLock { $0 }
+        for index in pending.indices {
+            decisions.append((pending[index], byChunk[index % chunks]![index / chunks]))
         }
         let now = Date()
         try database.write { transaction in
