@@ -1,3 +1,4 @@
+import Foundation
 import CertGateCore
 import Matching
 
@@ -210,5 +211,3 @@ struct SyntheticPeople {
         return date
     }
 }
-
-import Foundation

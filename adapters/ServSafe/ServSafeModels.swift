@@ -1,3 +1,5 @@
+import CertGateCore
+
 /// `GET /v1/exam-sessions` page.
 struct SessionsPage: Codable {
     var sessions: [Session]
@@ -73,5 +75,3 @@ struct Lenient<Value: Codable>: Codable {
         try value.encode(to: encoder)
     }
 }
-
-import CertGateCore
