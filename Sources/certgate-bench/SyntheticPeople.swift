@@ -1,5 +1,5 @@
-import Foundation
 import CertGateCore
+import Foundation
 import Matching
 
 /// A reproducible random source (SplitMix64), so benchmark figures can be compared run to run.
