@@ -162,9 +162,10 @@ if scaleRows > 0 {
     let stored = imported.providers[0]
     report(
         "scale: report import (parse, store, match, checks)", String(format: "%.1f s", importSeconds),
-        String(format: "(%d rows, %.0f rows/s; stored in %.1f s; %d matched, %d review, %d unmatched; peak memory so far %.0f MiB)",
-            stored.fetched, Double(stored.fetched) / importSeconds, stored.seconds, imported.matching.matched,
-            imported.matching.review, imported.matching.unmatched, peakMemoryMiB()))
+        String(format: "(%d rows, %.0f rows/s; parse and store %.1f s, match %.1f s, checks %.1f s; %d matched, %d review, %d unmatched; %d attainments; peak memory so far %.0f MiB)",
+            stored.fetched, Double(stored.fetched) / importSeconds, stored.seconds, imported.matching.seconds, imported.checks.seconds,
+            imported.matching.matched, imported.matching.review, imported.matching.unmatched, imported.checks.attainmentsCreated,
+            peakMemoryMiB()))
     let (summary, storeSeconds, pullSeconds) = try ScaleBenchmark.pull(pages: scalePages, rows: 100, gateway: scale)
     report(
         "scale: pull of \(scalePages) pages × 100 rows", String(format: "%.1f s", pullSeconds),

@@ -10,10 +10,12 @@ public struct CheckSummary: Sendable, Codable, Equatable {
     public var tasksResolved = 0
     /// Open tasks of the data checks, by kind.
     public var openByKind: [String: Int] = [:]
+    /// How long the checks took.
+    public var seconds = 0.0
 
     enum CodingKeys: String, CodingKey {
         case attainmentsCreated = "attainments_created", attainmentsRemoved = "attainments_removed"
-        case tasksOpened = "tasks_opened", tasksResolved = "tasks_resolved", openByKind = "open_by_kind"
+        case tasksOpened = "tasks_opened", tasksResolved = "tasks_resolved", openByKind = "open_by_kind", seconds
     }
 }
 
@@ -31,7 +33,7 @@ struct CheckRun {
         let rules = try Rules.load(directory: configDirectory)
         let now = Date()
         let day = today ?? CalendarDate(parsing: Timestamp.string(now).prefix(10))!
-        return try database.write { transaction in
+        var result = try database.write { transaction in
             var summary = CheckSummary()
             let reconciled = try AttainmentReconciler(catalog: catalog, actor: actor)
                 .reconcile(try CheckData.read(transaction), transaction, now: now)
@@ -51,6 +53,8 @@ struct CheckRun {
                 after: String(decoding: try JSONEncoder.sorted.encode(summary), as: UTF8.self), at: now)
             return summary
         }
+        result.seconds = Date().timeIntervalSince(now)
+        return result
     }
 
     /// Reportable for Perkins: a concentrator's approved attainment of a reportable credential,

@@ -10,6 +10,8 @@ public struct MatchSummary: Sendable, Codable, Equatable {
     public var matched = 0
     public var review = 0
     public var unmatched = 0
+    /// How long the run took (matching and storing the decisions).
+    public var seconds = 0.0
 
     public init() {}
 }
@@ -33,6 +35,7 @@ struct MatchRun {
     let actor: String
 
     func run(_ scope: Scope) throws -> MatchSummary {
+        let started = Date()
         let pending = try database.read { try Self.pendingResults(scope, $0) }
         var summary = MatchSummary()
         guard !pending.isEmpty else { return summary }
@@ -80,6 +83,7 @@ struct MatchRun {
                 transaction, actor: actor, action: "match.run", subjectType: "exam_results", subjectID: "\(summary.considered)",
                 after: String(decoding: try JSONEncoder.sorted.encode(summary), as: UTF8.self), at: now)
         }
+        summary.seconds = Date().timeIntervalSince(started)
         return summary
     }
 
