@@ -64,17 +64,25 @@ public struct AuthSettings: Sendable, Codable, Hashable {
         case tokenEnv = "token_env", userEnv = "user_env", secretEnv = "secret_env"
     }
 
+    /// The value of the environment variable a setting names. Errors name the variable, never a value.
+    private func read(_ name: String?, _ what: String, _ environment: [String: String]) throws -> String {
+        guard let name, !name.isEmpty else {
+            throw CertGateError(.configuration, "auth of type '\(type.rawValue)' needs '\(what)' in the configuration")
+        }
+        guard let value = environment[name], !value.isEmpty else {
+            throw CertGateError(.configuration, "the environment variable \(name) is not set")
+        }
+        return value
+    }
+
+    /// OAuth2 client credentials (`user_env`, `secret_env`) from the environment.
+    public func clientCredentials(environment: [String: String]) throws -> (id: String, secret: Secret) {
+        (try read(userEnv, "user_env", environment), Secret(try read(secretEnv, "secret_env", environment)))
+    }
+
     /// Reads the secrets from the environment. Errors name the variable, never its value.
     public func resolve(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> HTTPAuth? {
-        func read(_ name: String?, _ what: String) throws -> String {
-            guard let name, !name.isEmpty else {
-                throw CertGateError(.configuration, "auth of type '\(type.rawValue)' needs '\(what)' in the configuration")
-            }
-            guard let value = environment[name], !value.isEmpty else {
-                throw CertGateError(.configuration, "the environment variable \(name) is not set")
-            }
-            return value
-        }
+        func read(_ name: String?, _ what: String) throws -> String { try self.read(name, what, environment) }
         switch type {
         case .none, .oauth2ClientCredentials:
             return nil  // OAuth2 tokens are fetched by the adapter that speaks that flow.

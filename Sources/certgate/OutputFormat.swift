@@ -30,6 +30,11 @@ struct Output {
         }
     }
 
+    /// One value as a JSON document, for commands whose output is not rows.
+    static func json(_ value: any Encodable) -> String {
+        Output(columns: [], rows: []).render(.json, json: value)
+    }
+
     func table() -> String {
         let widths = columns.indices.map { column in
             ([columns[column]] + rows.map { $0[column] }).map(\.count).max() ?? 0

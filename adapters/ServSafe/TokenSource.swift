@@ -21,14 +21,18 @@ final class TokenSource: Sendable {
         if !forceRefresh, let cached = current.withLock({ $0 }), cached.expires > Date().addingTimeInterval(30) {
             return .bearer(cached.token)
         }
-        let clientID = try read(provider.auth.userEnv, "user_env")
-        let secret = try read(provider.auth.secretEnv, "secret_env")
+        let credentials: (id: String, secret: Secret)
+        do {
+            credentials = try provider.auth.clientCredentials(environment: context.environment)
+        } catch let error as CertGateError {
+            throw CertGateError(error.code, "provider '\(provider.id)': \(error.message)")
+        }
         let response: HTTPResponse
         do {
             response = try context.transport.send(
                 .post(
                     provider.url("oauth/token"),
-                    form: [("grant_type", "client_credentials"), ("client_id", clientID), ("client_secret", secret)]))
+                    form: [("grant_type", "client_credentials"), ("client_id", credentials.id), ("client_secret", credentials.secret.value)]))
         } catch {
             guard case .status(let status) = error.kind, [400, 401, 403].contains(status) else { throw error }
             throw FeedError(
@@ -42,16 +46,6 @@ final class TokenSource: Sendable {
         let token = Secret(answer.access_token)
         current.withLock { $0 = (token, Date().addingTimeInterval(answer.expires_in ?? 3600)) }
         return .bearer(token)
-    }
-
-    private func read(_ variable: String?, _ what: String) throws -> String {
-        guard let variable, !variable.isEmpty else {
-            throw CertGateError(.configuration, "provider '\(provider.id)': auth needs '\(what)'")
-        }
-        guard let value = context.environment[variable], !value.isEmpty else {
-            throw CertGateError(.configuration, "provider '\(provider.id)': the environment variable \(variable) is not set")
-        }
-        return value
     }
 
     /// Sends a request with the token; on 401, refreshes the token once and tries again.

@@ -97,12 +97,9 @@ struct CheckRun {
                 transaction, actor: actor, now: now)
         }
         for (key, id) in open where !standing.contains(key) {
-            try transaction.execute(
-                "UPDATE tasks SET status = 'resolved', closed_at = ?, closed_by = 'certgate', resolution_note = ? WHERE id = ?",
-                [Timestamp.string(now), "the condition cleared when the checks ran again", id])
-            try AuditLog.append(
-                transaction, actor: actor, action: "task.resolve", subjectType: "task", subjectID: "\(id)",
-                after: #"{"resolution_note":"the condition cleared when the checks ran again"}"#, at: now)
+            try TaskRecords.close(
+                id, status: "resolved", note: "the condition cleared when the checks ran again", closedBy: "certgate", transaction,
+                actor: actor, now: now)
             summary.tasksResolved += 1
         }
     }

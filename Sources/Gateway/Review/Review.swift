@@ -87,14 +87,8 @@ extension Gateway {
             guard row["status"].string == "open" else {
                 throw CertGateError(.conflict, "task \(id) is already \(row["status"].string ?? "closed")")
             }
-            let status = dismiss ? "dismissed" : "resolved"
-            try transaction.execute(
-                "UPDATE tasks SET status = ?, closed_at = ?, closed_by = ?, resolution_note = ? WHERE id = ?",
-                [status, Timestamp.string(now), actor, note, id])
-            try AuditLog.append(
-                transaction, actor: actor, action: "task.\(dismiss ? "dismiss" : "resolve")", subjectType: "task", subjectID: "\(id)",
-                before: #"{"status":"open"}"#, after: ResultRecords.json([("status", .text(status)), ("resolution_note", .text(note))]),
-                at: now)
+            try TaskRecords.close(
+                id, status: dismiss ? "dismissed" : "resolved", note: note, closedBy: actor, transaction, actor: actor, now: now)
         }
     }
 }

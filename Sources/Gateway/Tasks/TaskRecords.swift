@@ -78,21 +78,27 @@ enum TaskRecords {
         _ kinds: [TaskKind], subjectType: String, subjectID: String, note: String, _ transaction: Transaction, actor: String,
         now: Date
     ) throws -> Int {
-        var closed = 0
-        for kind in kinds {
-            let rows = try transaction.query(
-                "SELECT id FROM tasks WHERE kind = ? AND subject_type = ? AND subject_id = ? AND status = 'open'",
-                [kind.rawValue, subjectType, subjectID])
-            for row in rows {
-                try transaction.execute(
-                    "UPDATE tasks SET status = 'resolved', closed_at = ?, closed_by = ?, resolution_note = ? WHERE id = ?",
-                    [Timestamp.string(now), actor, note, row["id"]])
-                try AuditLog.append(
-                    transaction, actor: actor, action: "task.resolve", subjectType: "task", subjectID: "\(row["id"].int ?? 0)",
-                    after: ResultRecords.json([("resolution_note", .text(note))]), at: now)
-                closed += 1
-            }
+        let marks = kinds.map { _ in "?" }.joined(separator: ", ")
+        let rows = try transaction.query(
+            "SELECT id FROM tasks WHERE subject_type = ? AND subject_id = ? AND status = 'open' AND kind IN (\(marks)) ORDER BY id",
+            [subjectType, subjectID] + kinds.map(\.rawValue))
+        for row in rows {
+            try close(row["id"].int ?? 0, status: "resolved", note: note, closedBy: actor, transaction, actor: actor, now: now)
         }
-        return closed
+        return rows.count
+    }
+
+    /// Closes one open task as resolved or dismissed, recording who closed it and why, and audits it.
+    /// - Parameter closedBy: `certgate` when the checks closed it, else the person who did.
+    static func close(
+        _ id: Int, status: String, note: String, closedBy: String, _ transaction: Transaction, actor: String, now: Date
+    ) throws {
+        try transaction.execute(
+            "UPDATE tasks SET status = ?, closed_at = ?, closed_by = ?, resolution_note = ? WHERE id = ?",
+            [status, Timestamp.string(now), closedBy, note, id])
+        try AuditLog.append(
+            transaction, actor: actor, action: status == "dismissed" ? "task.dismiss" : "task.resolve", subjectType: "task",
+            subjectID: "\(id)", before: #"{"status":"open"}"#,
+            after: ResultRecords.json([("status", .text(status)), ("resolution_note", .text(note))]), at: now)
     }
 }

@@ -125,7 +125,7 @@ enum AuditCommands {
         run: { invocation in
             let result = try invocation.openGateway().verifyAudit()
             if invocation.globals.format == .json {
-                invocation.print(Output(columns: [], rows: []).render(.json, json: result))
+                invocation.print(Output.json(result))
             } else if result.intact {
                 invocation.print("audit trail intact: \(result.events) events")
             }

@@ -30,7 +30,7 @@ enum EvidenceCommands {
                     studentID: student, credentialCode: credential, path: file, earned: try invocation.date("--earned"),
                     verificationCode: invocation.option("--verification-code")))
             if invocation.globals.format == .json {
-                invocation.print(Output(columns: [], rows: []).render(.json, json: outcome))
+                invocation.print(Output.json(outcome))
             } else if outcome.status == .duplicate {
                 invocation.print("already stored: this file is evidence \(outcome.evidenceID) for \(student) \(credential); nothing changed")
             } else {
@@ -58,7 +58,7 @@ enum EvidenceCommands {
                 invocation.printError("certgate: [\(done)/\(total)] \(message)")
             }
             if invocation.globals.format == .json {
-                invocation.print(Output(columns: [], rows: []).render(.json, json: summary))
+                invocation.print(Output.json(summary))
             } else {
                 invocation.print(
                     "\(summary.rows) rows: \(summary.stored) stored, \(summary.duplicates) already stored, \(summary.failed.count) failed")

@@ -66,7 +66,7 @@ enum ResultsCommand {
         let results = rows.map(Self.row)
         switch invocation.globals.format {
         case .json:
-            invocation.print(Output(columns: [], rows: []).render(.json, json: ["results": results]))
+            invocation.print(Output.json(["results": results]))
         default:
             let columns = invocation.globals.format == .table
                 ? ["id", "provider_id", "candidate_id", "exam_code", "attempted_at", "score", "outcome", "student_id", "match_status", "match_method", "match_score"]
