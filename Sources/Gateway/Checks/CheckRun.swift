@@ -50,7 +50,7 @@ struct CheckRun {
             }
             try AuditLog.append(
                 transaction, actor: actor, action: "check.run", subjectType: "checks", subjectID: day.description,
-                after: String(decoding: try JSONEncoder.sorted.encode(summary), as: UTF8.self), at: now)
+                after: try JSONEncoder.sortedString(summary), at: now)
             return summary
         }
         result.seconds = Date().timeIntervalSince(now)

@@ -81,7 +81,7 @@ struct MatchRun {
             }
             try AuditLog.append(
                 transaction, actor: actor, action: "match.run", subjectType: "exam_results", subjectID: "\(summary.considered)",
-                after: String(decoding: try JSONEncoder.sorted.encode(summary), as: UTF8.self), at: now)
+                after: try JSONEncoder.sortedString(summary), at: now)
         }
         summary.seconds = Date().timeIntervalSince(started)
         return summary
@@ -105,7 +105,7 @@ struct MatchRun {
 
     private func record(_ result: PendingResult, _ decision: MatchDecision, schools: [String: String], _ transaction: Transaction, now: Date) throws {
         let details = MatchDetails(reason: decision.reason, candidates: decision.candidates)
-        let json = String(decoding: try JSONEncoder.sorted.encode(details), as: UTF8.self)
+        let json = try JSONEncoder.sortedString(details)
         try transaction.execute(
             """
             INSERT INTO matches (result_id, student_id, status, method, score, details, decided_by, decided_at)

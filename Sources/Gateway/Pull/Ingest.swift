@@ -74,6 +74,6 @@ struct Ingest {
     static func json(_ summary: IngestSummary) -> String {
         var copy = summary
         copy.seconds = 0  // timing is not part of the record
-        return (try? String(decoding: JSONEncoder.sorted.encode(copy), as: UTF8.self)) ?? "{}"
+        return (try? JSONEncoder.sortedString(copy)) ?? "{}"
     }
 }

@@ -60,7 +60,7 @@ public struct RosterImport {
                 try importEnrollments(path: $0, name: enrollmentsName!, transaction, now: now)
             }
             var summary = RosterImportSummary(students: students, enrollments: enrollments, seconds: 0)
-            let details = try String(decoding: JSONEncoder.sorted.encode(summary), as: UTF8.self)
+            let details = try JSONEncoder.sortedString(summary)
             try AuditLog.append(
                 transaction, actor: actor, action: "roster.import", subjectType: "roster",
                 subjectID: enrollmentsName.map { "\(rosterName)+\($0)" } ?? rosterName, after: details, at: started)
@@ -213,5 +213,10 @@ extension JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return encoder
+    }
+
+    /// A value as sorted-key JSON text, for audit events and stored details.
+    static func sortedString(_ value: some Encodable) throws -> String {
+        String(decoding: try sorted.encode(value), as: UTF8.self)
     }
 }
