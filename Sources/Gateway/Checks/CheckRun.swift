@@ -35,11 +35,12 @@ struct CheckRun {
         let day = today ?? CalendarDate(parsing: Timestamp.string(now).prefix(10))!
         var result = try database.write { transaction in
             var summary = CheckSummary()
-            let reconciled = try AttainmentReconciler(catalog: catalog, actor: actor)
-                .reconcile(try CheckData.read(transaction), transaction, now: now)
+            var data = try CheckData.read(transaction)
+            let reconciled = try AttainmentReconciler(catalog: catalog, actor: actor).reconcile(data, transaction, now: now)
             summary.attainmentsCreated = reconciled.created
             summary.attainmentsRemoved = reconciled.removed
-            let data = try CheckData.read(transaction)
+            // Reconciling changed only attainments: the rest of what was read still holds.
+            data.attainments = try CheckData.readAttainments(transaction)
             try updateReportable(data, catalog, transaction)
             let conditions = DataChecks(data: data, catalog: catalog, rules: rules, today: day).all()
             try syncTasks(conditions, transaction, now: now, summary: &summary)
