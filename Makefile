@@ -38,6 +38,7 @@ test: deps
 
 ## bench: release-build benchmarks of the CSV reader, roster import and HTTP client
 bench: deps
+	$(SWIFT) build -c release --product certgate
 	$(SWIFT) build -c release --product certgate-bench
 	$(SWIFT) run -c release --skip-build certgate-bench
 

@@ -21,7 +21,8 @@ public protocol ProviderAdapter: Sendable {
     func fetch(_ window: PullWindow, context: FetchContext) throws -> FetchedFeed
 
     /// Splits a file a staff member exported by hand into documents (the same parsing as a fetch).
-    func documents(fromFile bytes: [UInt8], name: String, readAt: Date) throws -> [FeedDocument]
+    /// A large CSV report is not read here: its document streams from the file when parsed.
+    func documents(fromFile path: String, name: String, readAt: Date) throws -> [FeedDocument]
 
     /// Parses one document, handing each result or rejected row to `emit`. Throws when the
     /// document as a whole cannot be read (an HTML page, invalid JSON, a truncated file).
@@ -81,9 +82,18 @@ public struct PullWindow: Sendable, Equatable {
     }
 }
 
-/// The raw bytes of one fetched page (or one combined document), with where they came from.
+/// The raw bytes of one fetched page (or one combined document, or a file), with where they came from.
 public struct FeedDocument: Sendable {
-    public var bytes: [UInt8]
+    /// Where the bytes are.
+    public enum Body: Sendable {
+        /// In memory: a fetched page.
+        case bytes([UInt8])
+        /// In a file, read in chunks as it is parsed: a report exported by hand may be a whole
+        /// state's year (1,000,000 rows, 100 MB).
+        case file(path: String)
+    }
+
+    public var body: Body
     /// The URL without its query, or the file name.
     public var feed: String
     public var page: Int?
@@ -92,11 +102,49 @@ public struct FeedDocument: Sendable {
     public var contentType: String?
 
     public init(bytes: [UInt8], feed: String, page: Int?, fetchedAt: Date, contentType: String? = nil) {
-        self.bytes = bytes
+        self.body = .bytes(bytes)
         self.feed = feed
         self.page = page
         self.fetchedAt = fetchedAt
         self.contentType = contentType
+    }
+
+    /// A document read from a file when it is parsed.
+    public init(file path: String, feed: String, readAt: Date) {
+        self.body = .file(path: path)
+        self.feed = feed
+        self.fetchedAt = readAt
+    }
+
+    /// All the bytes at once (for JSON, which is decoded whole).
+    public func contents() throws -> [UInt8] {
+        switch body {
+        case .bytes(let bytes): return bytes
+        case .file(let path):
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw CertGateError(.io, "cannot read '\(path)'")
+            }
+            return Array(data)
+        }
+    }
+
+    /// A CSV reader over the bytes; a file is read in chunks, never whole.
+    public func csvReader(name: String) throws -> CSVReader {
+        switch body {
+        case .bytes(let bytes): CSVReader(bytes: bytes, name: name)
+        case .file(let path): try CSVReader(path: path, displayName: name)
+        }
+    }
+
+    /// The first bytes, to tell what kind of document this is.
+    func leadingBytes(_ count: Int) -> [UInt8] {
+        switch body {
+        case .bytes(let bytes): return Array(bytes.prefix(count))
+        case .file(let path):
+            guard let handle = FileHandle(forReadingAtPath: path) else { return [] }
+            defer { try? handle.close() }
+            return Array((try? handle.read(upToCount: count)) ?? Data())
+        }
     }
 }
 
@@ -153,7 +201,7 @@ extension FeedDocument {
     /// Fails when a page that should be CSV or JSON is an HTML page, which is what a provider
     /// portal returns when a session expired or a login is needed.
     public func requireNotHTML(provider: String, expected: String) throws {
-        let start = bytes.prefix(512).drop { $0 == 0xEF || $0 == 0xBB || $0 == 0xBF || $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
+        let start = leadingBytes(512).drop { $0 == 0xEF || $0 == 0xBB || $0 == 0xBF || $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
         let isHTML =
             contentType?.lowercased().contains("text/html") == true
             || String(decoding: start.prefix(15), as: UTF8.self).lowercased().hasPrefix("<!doctype html")

@@ -31,7 +31,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
             let document = FeedDocument(bytes: bytes, feed: "fuzz", page: 1, fetchedAt: Date(timeIntervalSince1970: 0))
             try? Self.certiportAdapter.parse(document) { _ in count += 1 }
         case .servsafe:
-            guard let documents = try? Self.servSafeAdapter.documents(fromFile: bytes, name: "fuzz.json", readAt: Date()) else { return 0 }
+            guard let documents = try? Self.servSafeAdapter.documents(fromExport: bytes, name: "fuzz.json", readAt: Date()) else { return 0 }
             for document in documents { try? Self.servSafeAdapter.parse(document) { _ in count += 1 } }
         case .pdf:
             if let pdf = try? CertificatePDF(bytes: bytes, maximumSize: 1 << 20) {

@@ -123,6 +123,10 @@ public final class LoopbackServer: Sendable {
     private func serve(_ socket: Int32) {
         var timeout = timeval(tv_sec: 30, tv_usec: 0)
         setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        // Without this, a small body written after the head waits for the client's delayed ACK
+        // (40 ms a response on Linux), and the mock, not the client, would set a pull's pace.
+        var noDelay: Int32 = 1
+        setsockopt(socket, Int32(IPPROTO_TCP), TCP_NODELAY, &noDelay, socklen_t(MemoryLayout<Int32>.size))
         let channel: any ByteChannel
         if let tls {
             guard let secure = tls.accept(socket) else {

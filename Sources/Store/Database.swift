@@ -100,6 +100,9 @@ public struct Transaction {
 final class Connection: @unchecked Sendable {
     let handle: OpaquePointer
     private var statements: [String: Statement] = [:]
+    /// The hash of the last audit event written in the open transaction, so appending does not
+    /// read it back each time; nil outside a transaction (another process may have appended).
+    var auditHead: String?
 
     init(path: String) throws {
         var handle: OpaquePointer?
@@ -127,6 +130,9 @@ final class Connection: @unchecked Sendable {
             throw DatabaseError(code: SQLITE_ERROR, message: "the database refused WAL mode (journal_mode is '\(mode)')")
         }
         _ = try pragma("synchronous = FULL")
+        // 64 MiB of page cache instead of SQLite's 2 MiB: imports look up every result and task by
+        // index, and a state-sized database is gigabytes.
+        _ = try pragma("cache_size = -65536")
         _ = try pragma("foreign_keys = ON")
         guard try pragma("foreign_keys") == "1" else {
             throw DatabaseError(code: SQLITE_ERROR, message: "this SQLite cannot enforce foreign keys")
@@ -167,6 +173,8 @@ final class Connection: @unchecked Sendable {
 
     func inTransaction<T>(immediate: Bool, _ body: () throws -> T) throws -> T {
         try executeScript(immediate ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED")
+        auditHead = nil
+        defer { auditHead = nil }
         do {
             let result = try body()
             try executeScript("COMMIT")

@@ -23,6 +23,7 @@ let matchScale = argument("--match-scale", default: 1)  // 0 skips the 1,000,000
 let scaleRows = argument("--scale-rows", default: 1_000_000)  // 0 skips the end-to-end scale run
 let scaleStudents = argument("--scale-students", default: 500_000)
 let scalePages = argument("--scale-pages", default: 1000)
+let scalePageMilliseconds = argument("--scale-page-ms", default: 20)  // how long the mock server takes per page
 
 /// Peak resident memory of this process so far, in MiB.
 func peakMemoryMiB() -> Double {
@@ -45,7 +46,8 @@ var rows: [(String, String, String)] = []
 
 let directory = NSTemporaryDirectory() + "certgate-bench-\(getpid())"
 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-defer { try? FileManager.default.removeItem(atPath: directory) }
+// --keep leaves the files and databases for a closer look.
+defer { if !arguments.contains("--keep") { try? FileManager.default.removeItem(atPath: directory) } else { print("kept \(directory)") } }
 
 print("matcher (synthetic names and dates of birth only; noise model in Sources/certgate-bench/SyntheticPeople.swift)")
 do {
@@ -153,28 +155,56 @@ do {
 }
 
 if scaleRows > 0 {
-    print("end to end: \(scaleRows)-row report, \(scaleStudents)-student roster, \(scalePages)-page pull")
-    let (rosterFile, reportFile) = try ScaleBenchmark.writeFiles(students: scaleStudents, results: scaleRows, in: directory)
-    let scale = try Gateway(databasePath: directory + "/scale.db", configDirectory: "config", actor: "bench")
-    let (rosterSummary, rosterSeconds) = try measure { try scale.importRoster(rosterPath: rosterFile) }
-    report("scale: roster import", String(format: "%.1f s", rosterSeconds), "(\(rosterSummary.students.rows) students)")
-    let (imported, importSeconds) = try measure { try scale.importFile(provider: "certiport", path: reportFile) }
-    let stored = imported.providers[0]
+    print("end to end: \(scaleRows)-row report, \(scaleStudents)-student roster, \(scalePages)-page pull (certgate run as staff run it)")
+    let certgate = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("certgate").path
+    guard FileManager.default.isExecutableFile(atPath: certgate) else {
+        throw BenchError("\(certgate) is missing: build it first (make bench does)")
+    }
+    var scale = ScaleBenchmark(certgate: certgate, directory: directory)
+    let files = try scale.writeFiles(students: scaleStudents, results: scaleRows)
+    let reportMiB = Double((try FileManager.default.attributesOfItem(atPath: files.report)[.size] as? Int) ?? 0) / 1_048_576
+    func seconds(_ object: Any?) -> Double { (object as? NSNumber)?.doubleValue ?? 0 }
+    func count(_ object: Any?) -> Int { (object as? NSNumber)?.intValue ?? 0 }
+
+    let (rosterRun, _) = try scale.certgate(["roster", "import", files.roster, "--enrollments", files.enrollments])
     report(
-        "scale: report import (parse, store, match, checks)", String(format: "%.1f s", importSeconds),
-        String(format: "(%d rows, %.0f rows/s; parse and store %.1f s, match %.1f s, checks %.1f s; %d matched, %d review, %d unmatched; %d attainments; peak memory so far %.0f MiB)",
-            stored.fetched, Double(stored.fetched) / importSeconds, stored.seconds, imported.matching.seconds, imported.checks.seconds,
-            imported.matching.matched, imported.matching.review, imported.matching.unmatched, imported.checks.attainmentsCreated,
-            peakMemoryMiB()))
-    let (summary, storeSeconds, pullSeconds) = try ScaleBenchmark.pull(pages: scalePages, rows: 100, gateway: scale)
+        "scale: roster import", String(format: "%.1f s", rosterRun.seconds),
+        String(format: "(%d students with enrollments; peak memory %.0f MiB)", scaleStudents, rosterRun.peakMiB))
+
+    let (importRun, imported) = try scale.certgate(["import", files.report, "--provider", "certiport"])
+    let stored = (imported["providers"] as? [[String: Any]])?.first ?? [:]
+    let matching = imported["matching"] as? [String: Any] ?? [:]
+    let checks = imported["checks"] as? [String: Any] ?? [:]
     report(
-        "scale: pull of \(scalePages) pages × 100 rows", String(format: "%.1f s", pullSeconds),
-        String(format: "(fetch and store %.1f s, %.0f pages/s; %d new)", storeSeconds, Double(scalePages) / storeSeconds, summary.new))
-    let size = (try FileManager.default.attributesOfItem(atPath: directory + "/scale.db")[.size] as? Int) ?? 0
+        "scale: import of a \(scaleRows)-row report (parse, store, match, checks)", String(format: "%.1f s", importRun.seconds),
+        String(
+            format: "(%.0f rows/s, %.0f MiB file; parse and store %.1f s, match %.1f s, checks %.1f s; %d matched, %d review, %d unmatched; %d attainments, %d tasks opened)",
+            Double(scaleRows) / importRun.seconds, reportMiB, seconds(stored["seconds"]), seconds(matching["seconds"]),
+            seconds(checks["seconds"]), count(matching["matched"]), count(matching["review"]), count(matching["unmatched"]),
+            count(checks["attainments_created"]), count(checks["tasks_opened"])))
+    report("scale: import peak memory", String(format: "%.0f MiB", importRun.peakMiB), "(the certgate process)")
+    let (again, _) = try scale.certgate(["import", files.report, "--provider", "certiport"])
+    report("scale: the same report imported again", String(format: "%.1f s", again.seconds), String(format: "(nothing changes; peak memory %.0f MiB)", again.peakMiB))
+
+    let server = try scale.pageServer(pages: scalePages, rows: 100, pageSeconds: Double(scalePageMilliseconds) / 1000)
+    let floor = ScaleBenchmark.serverSeconds(server, pages: scalePages)
+    let (pullRun, pulled) = try scale.certgate(
+        ["pull", "--provider", "certiport", "--since", "2026-10-01", "--until", "2026-12-31", "--base-url", "certiport=\(server.baseURL)/certiport"],
+        environment: ["CERTGATE_CERTIPORT_TOKEN": "bench"])
+    server.stop()
+    let pullStored = (pulled["providers"] as? [[String: Any]])?.first ?? [:]
+    let fetchAndStore = seconds(pullStored["seconds"])
+    report(
+        "scale: pull of \(scalePages) pages × 100 rows", String(format: "%.1f s", pullRun.seconds),
+        String(
+            format: "(server alone %.1f s at %d ms a page; fetch, parse and store %.1f s = %.0f%% of the server's time; then match %.1f s, checks %.1f s; %d new; peak memory %.0f MiB)",
+            floor, scalePageMilliseconds, fetchAndStore, fetchAndStore / floor * 100, seconds((pulled["matching"] as? [String: Any])?["seconds"]),
+            seconds((pulled["checks"] as? [String: Any])?["seconds"]), count(pullStored["new"]), pullRun.peakMiB))
+    let size = (try FileManager.default.attributesOfItem(atPath: scale.database)[.size] as? Int) ?? 0
     report("scale: database size", String(format: "%.0f MiB", Double(size) / 1_048_576))
 }
 
-report("peak memory", String(format: "%.0f MiB", peakMemoryMiB()))
+report("peak memory of the benchmark process", String(format: "%.0f MiB", peakMemoryMiB()))
 
 print("\n| measure | figure | detail |\n|---|---|---|")
 for (what, figure, detail) in rows { print("| \(what) | \(figure) | \(detail) |") }

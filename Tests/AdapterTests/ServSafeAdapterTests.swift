@@ -30,7 +30,7 @@ import Testing
 
     @Test func examineesBecomeResultsAndBadLinesAreRejected() throws {
         let adapter = try ServSafeAdapter(provider: Self.provider)
-        let documents = try adapter.documents(fromFile: Array(Self.export.utf8), name: "export.json", readAt: Date())
+        let documents = try adapter.documents(fromExport: Array(Self.export.utf8), name: "export.json", readAt: Date())
         #expect(documents.count == 1)
         var results: [CanonicalResult] = []
         var rejected: [RejectedRecord] = []

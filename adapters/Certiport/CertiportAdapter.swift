@@ -62,8 +62,8 @@ public struct CertiportAdapter: ProviderAdapter {
             bytes: response.body, feed: response.url, page: page, fetchedAt: Date(), contentType: response.header("Content-Type"))
     }
 
-    public func documents(fromFile bytes: [UInt8], name: String, readAt: Date) throws -> [FeedDocument] {
-        [FeedDocument(bytes: bytes, feed: name, page: nil, fetchedAt: readAt)]
+    public func documents(fromFile path: String, name: String, readAt: Date) throws -> [FeedDocument] {
+        [FeedDocument(file: path, feed: name, readAt: readAt)]
     }
 
     public func parse(_ document: FeedDocument, emit: (ParsedRecord) throws -> Void) throws {
@@ -72,7 +72,7 @@ public struct CertiportAdapter: ProviderAdapter {
         let table: CSVTable<CertiportColumn>
         do {
             table = try CSVTable(
-                reader: CSVReader(bytes: document.bytes, name: name), name: name, aliases: headers,
+                reader: document.csvReader(name: name), name: name, aliases: headers,
                 required: CertiportColumn.required)
         } catch let error as InputError {
             throw FeedError(provider: provider.id, feed: document.feed, "not a readable exam-results report: \(error)")

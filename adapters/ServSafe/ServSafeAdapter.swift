@@ -78,7 +78,13 @@ public struct ServSafeAdapter: ProviderAdapter {
         }
     }
 
-    public func documents(fromFile bytes: [UInt8], name: String, readAt: Date) throws -> [FeedDocument] {
+    public func documents(fromFile path: String, name: String, readAt: Date) throws -> [FeedDocument] {
+        try documents(fromExport: FeedDocument(file: path, feed: name, readAt: readAt).contents(), name: name, readAt: readAt)
+    }
+
+    /// Splits a session export (one session with its score list, or an array of them) into one
+    /// document per session.
+    public func documents(fromExport bytes: [UInt8], name: String, readAt: Date) throws -> [FeedDocument] {
         let decoder = JSONDecoder()
         let sessions: [SessionDocument]
         do {
@@ -102,7 +108,7 @@ public struct ServSafeAdapter: ProviderAdapter {
     public func parse(_ document: FeedDocument, emit: (ParsedRecord) throws -> Void) throws {
         let combined: SessionDocument
         do {
-            combined = try JSONDecoder().decode(SessionDocument.self, from: Data(document.bytes))
+            combined = try JSONDecoder().decode(SessionDocument.self, from: Data(document.contents()))
         } catch let error as DecodingError {
             throw FeedError(provider: provider.id, feed: document.feed, "not a session score list: \(error.readableDescription)")
         }

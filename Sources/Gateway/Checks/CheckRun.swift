@@ -72,17 +72,22 @@ struct CheckRun {
     }
 
     private func syncTasks(_ conditions: [Condition], _ transaction: Transaction, now: Date, summary: inout CheckSummary) throws {
+        struct OpenTask {
+            var id: Int
+            var explanation: String?
+            var school: String?
+        }
         let kinds = TaskKind.checkKinds.map(\.rawValue)
         let marks = kinds.map { _ in "?" }.joined(separator: ", ")
-        var open: [String: Int] = [:]
+        var open: [String: OpenTask] = [:]
         var settledByStaff: Set<String> = []
         try transaction.forEach(
-            "SELECT id, kind, subject_type, subject_id, status, closed_by FROM tasks WHERE kind IN (\(marks))", kinds
+            "SELECT id, kind, subject_type, subject_id, status, closed_by, explanation, school FROM tasks WHERE kind IN (\(marks))", kinds
         ) { row in
-            let key = "\(row["kind"].string ?? "")\u{1F}\(row["subject_type"].string ?? "")\u{1F}\(row["subject_id"].string ?? "")"
-            if row["status"].string == "open" {
-                open[key] = row["id"].int
-            } else if row["status"].string == "dismissed" || row["closed_by"].string != "certgate" {
+            let key = "\(row[1].string ?? "")\u{1F}\(row[2].string ?? "")\u{1F}\(row[3].string ?? "")"
+            if row[4].string == "open" {
+                open[key] = OpenTask(id: row[0].int ?? 0, explanation: row[6].string, school: row[7].string)
+            } else if row[4].string == "dismissed" || row[5].string != "certgate" {
                 settledByStaff.insert(key)
             }
         }
@@ -90,16 +95,25 @@ struct CheckRun {
         for condition in conditions {
             let key = "\(condition.kind.rawValue)\u{1F}\(condition.subjectType)\u{1F}\(condition.subjectID)"
             standing.insert(key)
-            if open[key] == nil && settledByStaff.contains(key) { continue }
-            if open[key] == nil { summary.tasksOpened += 1 }
-            try TaskRecords.open(
+            if let task = open[key] {
+                // Still open: keep its words current, writing only what changed.
+                if task.explanation != condition.explanation || task.school != condition.school {
+                    try transaction.execute(
+                        "UPDATE tasks SET explanation = ?, school = ? WHERE id = ?", [condition.explanation, condition.school, task.id])
+                }
+                continue
+            }
+            if settledByStaff.contains(key) { continue }
+            summary.tasksOpened += 1
+            let id = try TaskRecords.insert(
                 condition.kind, subjectType: condition.subjectType, subjectID: condition.subjectID,
                 explanation: condition.explanation, assigneeRole: condition.role, school: condition.school, due: condition.due,
                 transaction, actor: actor, now: now)
+            open[key] = OpenTask(id: id, explanation: condition.explanation, school: condition.school)
         }
-        for (key, id) in open where !standing.contains(key) {
+        for (key, task) in open where !standing.contains(key) {
             try TaskRecords.close(
-                id, status: "resolved", note: "the condition cleared when the checks ran again", closedBy: "certgate", transaction,
+                task.id, status: "resolved", note: "the condition cleared when the checks ran again", closedBy: "certgate", transaction,
                 actor: actor, now: now)
             summary.tasksResolved += 1
         }

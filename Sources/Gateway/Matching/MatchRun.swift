@@ -62,7 +62,7 @@ struct MatchRun {
             }
             decided.withLock { $0[chunk] = local }
         }
-        var decisions: [(PendingResult, MatchDecision)] = []
+        var decisions: [(PendingResult, MatchDecision)] = []  // in result order
         decisions.reserveCapacity(pending.count)
         let byChunk = decided.withLock { $0 }
         for index in pending.indices {
@@ -77,7 +77,8 @@ struct MatchRun {
                 case .review: summary.review += 1
                 case .unmatched: summary.unmatched += 1
                 }
-                try record(result, decision, schools: schools, transaction, now: now)
+                let linked = result.candidateID.map { links["\(result.providerID)\u{1F}\($0)"] != nil } ?? false
+                try record(result, decision, schools: schools, alreadyLinked: linked, transaction, now: now)
             }
             try AuditLog.append(
                 transaction, actor: actor, action: "match.run", subjectType: "exam_results", subjectID: "\(summary.considered)",
@@ -103,9 +104,12 @@ struct MatchRun {
         return (try load("matching.json", MatchSettings.load), try load("nicknames.json", NicknameTable.load))
     }
 
-    private func record(_ result: PendingResult, _ decision: MatchDecision, schools: [String: String], _ transaction: Transaction, now: Date) throws {
-        let details = MatchDetails(reason: decision.reason, candidates: decision.candidates)
-        let json = try JSONEncoder.sortedString(details)
+    /// - Parameter alreadyLinked: the result's candidate already has a link to a student.
+    private func record(
+        _ result: PendingResult, _ decision: MatchDecision, schools: [String: String], alreadyLinked: Bool, _ transaction: Transaction,
+        now: Date
+    ) throws {
+        let json = MatchDetails(reason: decision.reason, candidates: decision.candidates).json
         try transaction.execute(
             """
             INSERT INTO matches (result_id, student_id, status, method, score, details, decided_by, decided_at)
@@ -118,7 +122,7 @@ struct MatchRun {
         let subject = "\(result.id)"
         switch decision.status {
         case .matched:
-            if let student = decision.studentID, let candidate = result.candidateID, decision.method != .candidateLink {
+            if let student = decision.studentID, let candidate = result.candidateID, !alreadyLinked {
                 // A confident match teaches the link, unless staff already taught one.
                 try transaction.execute(
                     """
@@ -126,17 +130,27 @@ struct MatchRun {
                     VALUES (?, ?, ?, 'auto', 'certgate', ?) ON CONFLICT (provider_id, candidate_id) DO NOTHING
                     """, [result.providerID, candidate, student, Timestamp.string(now)])
             }
-            try TaskRecords.resolve(
-                [.matchReview, .unmatchedResult], subjectType: "exam_result", subjectID: subject,
-                note: "matched automatically (\(decision.method?.rawValue ?? ""))", transaction, actor: actor, now: now)
+            if result.hadOpenTask {
+                try TaskRecords.resolve(
+                    [.matchReview, .unmatchedResult], subjectType: "exam_result", subjectID: subject,
+                    note: "matched automatically (\(decision.method?.rawValue ?? ""))", transaction, actor: actor, now: now)
+            }
         case .review:
-            try TaskRecords.resolve([.unmatchedResult], subjectType: "exam_result", subjectID: subject, note: "now has candidates to review", transaction, actor: actor, now: now)
+            if result.hadOpenTask {
+                try TaskRecords.resolve(
+                    [.unmatchedResult], subjectType: "exam_result", subjectID: subject, note: "now has candidates to review", transaction,
+                    actor: actor, now: now)
+            }
             try TaskRecords.open(
                 .matchReview, subjectType: "exam_result", subjectID: subject, explanation: explanation(result, decision),
                 assigneeRole: "data_clerk", school: decision.candidates.first.flatMap { schools[$0.studentID] } ?? result.testingSite,
                 due: TaskRecords.day(now, plus: 7), transaction, actor: actor, now: now)
         case .unmatched:
-            try TaskRecords.resolve([.matchReview], subjectType: "exam_result", subjectID: subject, note: "no candidate left", transaction, actor: actor, now: now)
+            if result.hadOpenTask {
+                try TaskRecords.resolve(
+                    [.matchReview], subjectType: "exam_result", subjectID: subject, note: "no candidate left", transaction, actor: actor,
+                    now: now)
+            }
             try TaskRecords.open(
                 .unmatchedResult, subjectType: "exam_result", subjectID: subject, explanation: explanation(result, decision),
                 assigneeRole: "data_clerk", school: result.testingSite, due: TaskRecords.day(now, plus: 14), transaction, actor: actor, now: now)
@@ -165,6 +179,9 @@ struct MatchRun {
         var attemptedAt: String
         var testingSite: String?
         var person: ResultPerson
+        /// The result was in review or unmatched, so a matching task may be open for it (a new
+        /// result, or one matched before, has none to resolve).
+        var hadOpenTask: Bool
     }
 
     static func pendingResults(_ scope: Scope, _ transaction: Transaction) throws -> [PendingResult] {
@@ -183,7 +200,7 @@ struct MatchRun {
         try transaction.forEach(
             """
             SELECT r.id, r.provider_id, r.candidate_id, r.first_name, r.last_name, r.date_of_birth, r.email,
-                   r.provider_student_id, r.testing_site, r.exam_code, r.attempted_at
+                   r.provider_student_id, r.testing_site, r.exam_code, r.attempted_at, m.status
             FROM exam_results r LEFT JOIN matches m ON m.result_id = r.id
             WHERE \(condition) ORDER BY r.id
             """, arguments
@@ -196,7 +213,8 @@ struct MatchRun {
                     person: ResultPerson(
                         firstName: row["first_name"].string, lastName: row["last_name"].string,
                         dateOfBirth: row["date_of_birth"].string.flatMap { CalendarDate(parsing: $0) }, email: row["email"].string,
-                        testingSite: row["testing_site"].string, studentID: row["provider_student_id"].string)))
+                        testingSite: row["testing_site"].string, studentID: row["provider_student_id"].string),
+                    hadOpenTask: row["status"].string == "review" || row["status"].string == "unmatched"))
         }
         return pending
     }
@@ -220,7 +238,28 @@ struct MatchRun {
 }
 
 /// What `matches.details` holds: why, and the candidates with per-field agreement.
-struct MatchDetails: Codable {
+struct MatchDetails {
     var reason: String?
     var candidates: [MatchDecision.Candidate]
+
+    /// The same keys `MatchDecision.Candidate`'s `Codable` conformance reads.
+    var json: String {
+        let list = candidates.map { candidate in
+            let fields = candidate.fields
+            return JSONText.Value.json(
+                JSONText.object([
+                    ("student_id", .string(candidate.studentID)), ("score", .number(candidate.score)),
+                    (
+                        "fields",
+                        .json(
+                            JSONText.object([
+                                ("first_name", .string(fields.firstName.rawValue)), ("last_name", .string(fields.lastName.rawValue)),
+                                ("date_of_birth", .string(fields.dateOfBirth.rawValue)), ("email", .string(fields.email.rawValue)),
+                                ("school", .string(fields.school.rawValue)), ("names_swapped", .bool(fields.namesSwapped)),
+                            ]))
+                    ),
+                ]))
+        }
+        return JSONText.object([("reason", reason.map(JSONText.Value.string) ?? .null), ("candidates", .json(JSONText.array(list)))])
+    }
 }

@@ -10,12 +10,19 @@ struct Ingest {
     let database: Database
     let actor: String
 
+    /// What the parsing thread hands over.
+    enum Item: Sendable {
+        case result(ResultRecords.Prepared)
+        case rejected(RejectedRecord)
+    }
+
     /// - Parameters:
     ///   - cursor: the day to store as the provider's cursor; nil leaves it.
     ///   - action: `pull` or `import`, for the audit trail.
+    ///   - progress: called with the number of records stored so far, every 100,000.
     func store(
         _ documents: [FeedDocument], adapter: any ProviderAdapter, provider: ProviderSettings, cursor: CalendarDate?,
-        action: String, summary: inout IngestSummary
+        action: String, summary: inout IngestSummary, progress: (Int) -> Void = { _ in }
     ) throws {
         let now = Timestamp.string(Date())
         var counts = summary
@@ -25,23 +32,39 @@ struct Ingest {
                 INSERT INTO providers (provider_id, style, name) VALUES (?, ?, ?)
                 ON CONFLICT (provider_id) DO UPDATE SET style = excluded.style, name = excluded.name
                 """, [provider.id, provider.style, provider.name])
-            for document in documents {
-                counts.documents += 1
-                try adapter.parse(document) { record in
-                    counts.fetched += 1
-                    switch record {
-                    case .result(let result):
-                        switch try ResultRecords.upsert(result, transaction, actor: actor, now: now) {
-                        case .new: counts.new += 1
-                        case .updated: counts.updated += 1
-                        case .unchanged: counts.unchanged += 1
+            let parsed = ParsePipeline<Item> { emit in
+                for document in documents {
+                    try adapter.parse(document) { record in
+                        switch record {
+                        case .result(let result): try emit(.result(ResultRecords.Prepared(result)))
+                        case .rejected(let rejected): try emit(.rejected(rejected))
                         }
-                    case .rejected(let rejected):
-                        counts.rejected += 1
-                        try ResultRecords.reject(rejected, provider: provider.id, transaction, now: now)
                     }
                 }
             }
+            do {
+                while let batch = try parsed.next() {
+                    for item in batch {
+                        counts.fetched += 1
+                        switch item {
+                        case .result(let result):
+                            switch try ResultRecords.upsert(result, transaction, actor: actor, now: now) {
+                            case .new: counts.new += 1
+                            case .updated: counts.updated += 1
+                            case .unchanged: counts.unchanged += 1
+                            }
+                        case .rejected(let rejected):
+                            counts.rejected += 1
+                            try ResultRecords.reject(rejected, provider: provider.id, transaction, now: now)
+                        }
+                        if counts.fetched % 100_000 == 0 { progress(counts.fetched) }
+                    }
+                }
+            } catch {
+                parsed.cancel()
+                throw error
+            }
+            counts.documents += documents.count
             if let cursor {
                 try transaction.execute(
                     """

@@ -89,7 +89,8 @@ extension Gateway {
             let feed = try adapter.fetch(window, context: context)
             progress(ProgressEvent(provider: provider.id, message: "storing \(feed.documents.count) documents"))
             try Ingest(database: database, actor: actor).store(
-                feed.documents, adapter: adapter, provider: provider, cursor: feed.cursor, action: "pull", summary: &summary)
+                feed.documents, adapter: adapter, provider: provider, cursor: feed.cursor, action: "pull", summary: &summary
+            ) { stored in progress(ProgressEvent(provider: provider.id, message: "\(stored) records stored")) }
         } catch {
             summary = IngestSummary(provider: provider.id, status: .failed)
             summary.error = "\(error)"
@@ -100,21 +101,30 @@ extension Gateway {
     }
 
     /// Imports a report a staff member exported by hand, with the same parsing as a pull, then
-    /// matches what it brought.
-    public func importFile(provider id: String, path: String) throws -> PullReport {
+    /// matches what it brought. The file is read as it is stored, never whole.
+    public func importFile(
+        provider id: String, path: String, progress: @escaping @Sendable (ProgressEvent) -> Void = { _ in }
+    ) throws -> PullReport {
         let started = Date()
         let provider = try ProviderCatalog.load(directory: configDirectory).provider(id)
         let adapter = try AdapterRegistry.adapter(for: provider)
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw CertGateError(.io, "cannot read '\(path)'")
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+            FileManager.default.isReadableFile(atPath: path)
+        else {
+            throw CertGateError(.io, "cannot read '\(path)': it is missing, a folder, or not readable by this user")
         }
         let name = (path as NSString).lastPathComponent
-        let documents = try adapter.documents(fromFile: Array(data), name: name, readAt: Date())
+        let documents = try adapter.documents(fromFile: path, name: name, readAt: Date())
         var summary = IngestSummary(provider: provider.id, status: .failed)
+        progress(ProgressEvent(provider: provider.id, message: "storing \(name)"))
         try Ingest(database: database, actor: actor).store(
-            documents, adapter: adapter, provider: provider, cursor: nil, action: "import", summary: &summary)
+            documents, adapter: adapter, provider: provider, cursor: nil, action: "import", summary: &summary
+        ) { stored in progress(ProgressEvent(provider: provider.id, message: "\(stored) rows stored")) }
         summary.seconds = Date().timeIntervalSince(started)
+        progress(ProgressEvent(provider: "", message: "matching results to students"))
         let matching = try matchChangedResults()
+        progress(ProgressEvent(provider: "", message: "running the data checks"))
         return PullReport(providers: [summary], matching: matching, checks: try runChecks())
     }
 }

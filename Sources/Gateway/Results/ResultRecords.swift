@@ -40,17 +40,31 @@ enum ResultRecords {
         return hasher.finalizeHex()
     }
 
+    /// A result with its column values and content hash worked out, which needs no database (so
+    /// it can be done while another thread stores).
+    struct Prepared: Sendable {
+        var result: CanonicalResult
+        var values: [(String, SQLValue)]
+        var hash: String
+
+        init(_ result: CanonicalResult) {
+            self.result = result
+            values = ResultRecords.values(result)
+            hash = contentHash(values)
+        }
+    }
+
     /// Inserts a new result, updates a changed one (auditing what changed), or leaves it.
-    static func upsert(_ result: CanonicalResult, _ transaction: Transaction, actor: String, now: String) throws -> Outcome {
-        let values = values(result)
-        let hash = contentHash(values)
+    static func upsert(_ prepared: Prepared, _ transaction: Transaction, actor: String, now: String) throws -> Outcome {
+        let (result, values, hash) = (prepared.result, prepared.values, prepared.hash)
         let source: [any SQLBindable] = [
             result.source.feed, result.source.page, result.source.record, Timestamp.string(result.source.fetchedAt),
         ]
-        let existing = try transaction.query(
-            "SELECT * FROM exam_results WHERE provider_id = ? AND record_key = ?", [result.providerID, result.recordKey]
+        // Most rows of a re-pull are unchanged: compare the hash before reading the whole row.
+        let stored = try transaction.query(
+            "SELECT id, content_hash FROM exam_results WHERE provider_id = ? AND record_key = ?", [result.providerID, result.recordKey]
         ).first
-        guard let existing else {
+        guard let stored else {
             let names = values.map(\.0).joined(separator: ", ")
             let marks = Array(repeating: "?", count: values.count + 9).joined(separator: ", ")
             try transaction.execute(
@@ -61,7 +75,8 @@ enum ResultRecords {
                 """, values.map(\.1) + [result.providerID, result.recordKey, hash] + source + [now, now])
             return .new
         }
-        guard existing["content_hash"].string != hash else { return .unchanged }
+        guard stored[1].string != hash else { return .unchanged }
+        let existing = try transaction.query("SELECT * FROM exam_results WHERE id = ?", [stored[0]])[0]
         let changed = values.filter { existing[$0.0] != $0.1 }
         let assignments = values.map { "\($0.0) = ?" }.joined(separator: ", ")
         try transaction.execute(
@@ -89,17 +104,15 @@ enum ResultRecords {
 
     /// Column values as a sorted JSON object, for audit events.
     static func json(_ values: [(String, SQLValue)]) -> String {
-        var object: [String: Any] = [:]
-        for (name, value) in values {
-            switch value {
-            case .null: object[name] = NSNull()
-            case .integer(let number): object[name] = number
-            case .real(let number): object[name] = number
-            case .text(let text): object[name] = text
-            case .blob(let bytes): object[name] = bytes.count
-            }
-        }
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
-        return String(decoding: data, as: UTF8.self)
+        JSONText.object(
+            values.map { name, value in
+                switch value {
+                case .null: (name, .null)
+                case .integer(let number): (name, .integer(number))
+                case .real(let number): (name, .number(number))
+                case .text(let text): (name, .string(text))
+                case .blob(let bytes): (name, .integer(Int64(bytes.count)))
+                }
+            })
     }
 }

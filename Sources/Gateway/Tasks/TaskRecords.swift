@@ -62,14 +62,27 @@ enum TaskRecords {
             try transaction.execute("UPDATE tasks SET explanation = ?, school = ? WHERE id = ?", [explanation, school, id])
             return
         }
+        try insert(
+            kind, subjectType: subjectType, subjectID: subjectID, explanation: explanation, assigneeRole: assigneeRole, school: school,
+            due: due, transaction, actor: actor, now: now)
+    }
+
+    /// Adds an open task the caller knows is not open yet, and audits it; returns its ID.
+    @discardableResult
+    static func insert(
+        _ kind: TaskKind, subjectType: String, subjectID: String, explanation: String, assigneeRole: String, school: String?,
+        due: CalendarDate, _ transaction: Transaction, actor: String, now: Date
+    ) throws -> Int {
         try transaction.execute(
             """
             INSERT INTO tasks (kind, subject_type, subject_id, status, explanation, assignee_role, school, due_on, created_at)
             VALUES (?, ?, ?, 'open', ?, ?, ?, ?, ?)
             """, [kind.rawValue, subjectType, subjectID, explanation, assigneeRole, school, due.description, Timestamp.string(now)])
+        let id = Int(transaction.lastInsertRowID)
         try AuditLog.append(
-            transaction, actor: actor, action: "task.open", subjectType: "task", subjectID: "\(transaction.lastInsertRowID)",
+            transaction, actor: actor, action: "task.open", subjectType: "task", subjectID: "\(id)",
             after: #"{"kind":"\#(kind.rawValue)","subject":"\#(subjectType):\#(subjectID)"}"#, at: now)
+        return id
     }
 
     /// Resolves the open tasks of these kinds for a subject; returns how many were closed.

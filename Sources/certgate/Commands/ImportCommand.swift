@@ -16,7 +16,11 @@ enum ImportCommand {
 
     static func run(_ invocation: Invocation) throws -> Int32 {
         guard let provider = invocation.option("--provider") else { throw UsageError("--provider ID is required") }
-        let report = try invocation.openGateway().importFile(provider: provider, path: invocation.positionals[0])
+        let progress = ProgressPrinter()
+        let report = try invocation.openGateway().importFile(provider: provider, path: invocation.positionals[0]) {
+            progress.show($0)
+        }
+        progress.finish()
         IngestOutput.print(report, invocation)
         return 0
     }
