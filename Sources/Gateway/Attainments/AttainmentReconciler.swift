@@ -16,8 +16,11 @@ struct AttainmentReconciler {
         var removed = 0
     }
 
-    func reconcile(_ data: CheckData, _ transaction: Transaction, now: Date) throws -> Counts {
+    /// Brings the stored attainments in line; returns what changed and every attainment as it
+    /// now stands (kept in step with what was written, so nothing is read back).
+    func reconcile(_ data: CheckData, _ transaction: Transaction, now: Date) throws -> (Counts, [CheckData.Attainment]) {
         var counts = Counts()
+        var current = data.attainments
         // Attainments reported results imply: (student, credential, day) → the first result.
         var implied: [String: (student: String, credential: String, day: CalendarDate, result: Int)] = [:]
         for attempt in data.attempts where attempt.passed {
@@ -27,12 +30,13 @@ struct AttainmentReconciler {
                 if implied[key] == nil { implied[key] = (student, credential.code, attempt.day, attempt.id) }
             }
         }
-        try sync(implied.mapValues { ($0.student, $0.credential, $0.day, $0.result as Int?) }, source: "report", data.attainments, transaction, now: now, counts: &counts)
+        try sync(
+            implied.mapValues { ($0.student, $0.credential, $0.day, $0.result as Int?) }, source: "report", &current, transaction,
+            now: now, counts: &counts)
 
         // Bundles, from every attainment of their components not rejected in review.
-        let current = try CheckData.readAttainments(transaction).filter { $0.reviewStatus != "rejected" }
         var earliest: [String: [String: CalendarDate]] = [:]  // student → component → first day
-        for attainment in current {
+        for attainment in current where attainment.reviewStatus != "rejected" {
             let first = earliest[attainment.studentID]?[attainment.credential]
             if first == nil || attainment.earnedOn < first! { earliest[attainment.studentID, default: [:]][attainment.credential] = attainment.earnedOn }
         }
@@ -46,24 +50,29 @@ struct AttainmentReconciler {
                 bundles["\(student)\u{1F}\(bundle.code)\u{1F}\(day)"] = (student, bundle.code, day, nil)
             }
         }
-        try sync(bundles, source: "bundle", current, transaction, now: now, counts: &counts)
-        return counts
+        try sync(bundles, source: "bundle", &current, transaction, now: now, counts: &counts)
+        current.sort { ($0.studentID, $0.credential, $0.earnedOn, $0.id) < ($1.studentID, $1.credential, $1.earnedOn, $1.id) }
+        return (counts, current)
     }
 
+    /// - Parameter attainments: every stored attainment; updated as rows are written.
     private func sync(
-        _ wanted: [String: (String, String, CalendarDate, Int?)], source: String, _ existing: [CheckData.Attainment],
+        _ wanted: [String: (String, String, CalendarDate, Int?)], source: String, _ attainments: inout [CheckData.Attainment],
         _ transaction: Transaction, now: Date, counts: inout Counts
     ) throws {
         let stamp = Timestamp.string(now)
         var have: Set<String> = []
-        for attainment in existing where attainment.source == source {
+        var removed: Set<Int> = []
+        for (index, attainment) in attainments.enumerated() where attainment.source == source {
             let key = "\(attainment.studentID)\u{1F}\(attainment.credential)\u{1F}\(attainment.earnedOn)"
             if wanted[key] != nil {
                 have.insert(key)
                 if let result = wanted[key]!.3, result != attainment.resultID {
                     try transaction.execute("UPDATE attainments SET result_id = ? WHERE id = ?", [result, attainment.id])
+                    attainments[index].resultID = result
                 }
             } else if attainment.reviewStatus == "pending" {
+                removed.insert(attainment.id)
                 try transaction.execute("DELETE FROM attainments WHERE id = ?", [attainment.id])
                 try AuditLog.append(
                     transaction, actor: actor, action: "attainment.remove", subjectType: "attainment", subjectID: "\(attainment.id)",
@@ -72,29 +81,37 @@ struct AttainmentReconciler {
                 counts.removed += 1
             }
         }
+        if !removed.isEmpty { attainments.removeAll { removed.contains($0.id) } }
+        // Attainments of another source on the same day (a manual one, or one a bundle stands in for).
+        var taken: [String: Int] = [:]
+        for (index, attainment) in attainments.enumerated() {
+            taken["\(attainment.studentID)\u{1F}\(attainment.credential)\u{1F}\(attainment.earnedOn)"] = index
+        }
         for (key, value) in wanted.sorted(by: { $0.key < $1.key }) where !have.contains(key) {
             let (student, credential, day, result) = value
-            // A manual attainment for the same day already stands for it.
-            let inserted = try transaction.execute(
-                """
-                INSERT INTO attainments (student_id, credential_code, earned_on, source, result_id, created_at)
-                VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (student_id, credential_code, earned_on) DO NOTHING
-                """, [student, credential, day.description, source, result, stamp])
-            guard inserted > 0 else {
+            if let index = taken[key] {
                 // A manual attainment for that day stands: the provider's report now backs it.
-                if let result {
-                    try transaction.execute(
-                        """
-                        UPDATE attainments SET result_id = ? WHERE student_id = ? AND credential_code = ? AND earned_on = ?
-                          AND result_id IS NULL
-                        """, [result, student, credential, day.description])
+                if let result, attainments[index].resultID == nil {
+                    try transaction.execute("UPDATE attainments SET result_id = ? WHERE id = ?", [result, attainments[index].id])
+                    attainments[index].resultID = result
                 }
                 continue
             }
+            // Pending review, so not yet reportable.
+            try transaction.execute(
+                """
+                INSERT INTO attainments (student_id, credential_code, earned_on, source, result_id, reportable, created_at)
+                VALUES (?, ?, ?, ?, ?, 0, ?)
+                """, [student, credential, day.description, source, result, stamp])
+            let id = Int(transaction.lastInsertRowID)
+            attainments.append(
+                CheckData.Attainment(
+                    id: id, studentID: student, credential: credential, earnedOn: day, source: source, resultID: result,
+                    reviewStatus: "pending", reportable: false, reportableOverride: nil, pdfCount: 0))
             counts.created += 1
             try AuditLog.append(
                 transaction, actor: actor, action: "attainment.create", subjectType: "attainment",
-                subjectID: "\(transaction.lastInsertRowID)",
+                subjectID: "\(id)",
                 after: ResultRecords.json([
                     ("student_id", .text(student)), ("credential", .text(credential)), ("earned_on", .text(day.description)),
                     ("source", .text(source)), ("result_id", result.map { .integer(Int64($0)) } ?? .null),

@@ -36,11 +36,12 @@ struct CheckRun {
         var result = try database.write { transaction in
             var summary = CheckSummary()
             var data = try CheckData.read(transaction)
-            let reconciled = try AttainmentReconciler(catalog: catalog, actor: actor).reconcile(data, transaction, now: now)
+            let (reconciled, attainments) = try AttainmentReconciler(catalog: catalog, actor: actor).reconcile(
+                data, transaction, now: now)
             summary.attainmentsCreated = reconciled.created
             summary.attainmentsRemoved = reconciled.removed
             // Reconciling changed only attainments: the rest of what was read still holds.
-            data.attainments = try CheckData.readAttainments(transaction)
+            data.attainments = attainments
             try updateReportable(data, catalog, transaction)
             let conditions = DataChecks(data: data, catalog: catalog, rules: rules, today: day).all()
             try syncTasks(conditions, transaction, now: now, summary: &summary)

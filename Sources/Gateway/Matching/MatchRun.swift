@@ -34,22 +34,78 @@ struct MatchRun {
     let configDirectory: String
     let actor: String
 
-    func run(_ scope: Scope) throws -> MatchSummary {
+    /// Results are read, matched and recorded this many at a time: memory stays flat for a
+    /// state-sized import, and each write transaction is short, so uploads and reviews running
+    /// at the same time are not kept waiting. A run stopped between batches is finished by the next
+    /// one (the results left are still pending).
+    static let batchSize = 50_000
+
+    /// What matching needs besides the results: loaded once per run, when there is work.
+    private struct Context {
+        var matcher: Matcher
+        var schools: [String: String]
+        /// `provider␟candidate` → student; links this run teaches are added as it goes.
+        var links: [String: String]
+
+        func link(_ result: PendingResult) -> String? {
+            result.candidateID.flatMap { links["\(result.providerID)\u{1F}\($0)"] }
+        }
+    }
+
+    func run(_ scope: Scope, progress: (MatchSummary) -> Void = { _ in }) throws -> MatchSummary {
         let started = Date()
-        let pending = try database.read { try Self.pendingResults(scope, $0) }
         var summary = MatchSummary()
-        guard !pending.isEmpty else { return summary }
+        var context: Context?
+        var after = 0
+        while true {
+            let pending = try database.read { try Self.pendingResults(scope, after: after, limit: Self.batchSize, $0) }
+            guard let last = pending.last else { break }
+            after = last.id
+            if context == nil { context = try loadContext() }
+            let decisions = Self.match(pending, context!)
+            let now = Date()
+            try database.write { transaction in
+                for (result, decision) in zip(pending, decisions) {
+                    summary.considered += 1
+                    switch decision.status {
+                    case .matched: summary.matched += 1
+                    case .review: summary.review += 1
+                    case .unmatched: summary.unmatched += 1
+                    }
+                    let linked = context!.link(result) != nil
+                    try record(result, decision, schools: context!.schools, alreadyLinked: linked, transaction, now: now)
+                    if decision.status == .matched, !linked, let student = decision.studentID, let candidate = result.candidateID {
+                        context!.links["\(result.providerID)\u{1F}\(candidate)"] = student
+                    }
+                }
+            }
+            progress(summary)
+        }
+        guard summary.considered > 0 else { return summary }
+        try database.write { transaction in
+            try AuditLog.append(
+                transaction, actor: actor, action: "match.run", subjectType: "exam_results", subjectID: "\(summary.considered)",
+                after: try JSONEncoder.sortedString(summary))
+        }
+        summary.seconds = Date().timeIntervalSince(started)
+        return summary
+    }
+
+    private func loadContext() throws -> Context {
         let settings = try loadSettings()
-        let (students, schools) = try database.read { try Self.roster($0) }
-        let matcher = Matcher(students: students, settings: settings.0, nicknames: settings.1)
-        let links = try database.read { transaction in
+        return try database.read { transaction in
+            let (students, schools) = try Self.roster(transaction)
             var links: [String: String] = [:]
             try transaction.forEach("SELECT provider_id, candidate_id, student_id FROM candidate_links") {
-                links["\($0["provider_id"].string ?? "")\u{1F}\($0["candidate_id"].string ?? "")"] = $0["student_id"].string
+                links["\($0[0].string ?? "")\u{1F}\($0[1].string ?? "")"] = $0[2].string
             }
-            return links
+            return Context(
+                matcher: Matcher(students: students, settings: settings.0, nicknames: settings.1), schools: schools, links: links)
         }
-        // Results are independent: match them on every core.
+    }
+
+    /// Decisions in the order of `pending`. Results are independent: they are matched on every core.
+    private static func match(_ pending: [PendingResult], _ context: Context) -> [MatchDecision] {
         let chunks = max(1, min(64, pending.count / 256))
         let decided = Mutex<[Int: [MatchDecision]]>([:])
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
@@ -57,35 +113,12 @@ struct MatchRun {
             var local: [MatchDecision] = []
             for index in stride(from: chunk, to: pending.count, by: chunks) {
                 let result = pending[index]
-                let link = result.candidateID.flatMap { links["\(result.providerID)\u{1F}\($0)"] }
-                local.append(matcher.match(result.person, linkedStudentID: link, pairsCompared: &pairs))
+                local.append(context.matcher.match(result.person, linkedStudentID: context.link(result), pairsCompared: &pairs))
             }
             decided.withLock { $0[chunk] = local }
         }
-        var decisions: [(PendingResult, MatchDecision)] = []  // in result order
-        decisions.reserveCapacity(pending.count)
         let byChunk = decided.withLock { $0 }
-        for index in pending.indices {
-            decisions.append((pending[index], byChunk[index % chunks]![index / chunks]))
-        }
-        let now = Date()
-        try database.write { transaction in
-            for (result, decision) in decisions {
-                summary.considered += 1
-                switch decision.status {
-                case .matched: summary.matched += 1
-                case .review: summary.review += 1
-                case .unmatched: summary.unmatched += 1
-                }
-                let linked = result.candidateID.map { links["\(result.providerID)\u{1F}\($0)"] != nil } ?? false
-                try record(result, decision, schools: schools, alreadyLinked: linked, transaction, now: now)
-            }
-            try AuditLog.append(
-                transaction, actor: actor, action: "match.run", subjectType: "exam_results", subjectID: "\(summary.considered)",
-                after: try JSONEncoder.sortedString(summary), at: now)
-        }
-        summary.seconds = Date().timeIntervalSince(started)
-        return summary
+        return pending.indices.map { byChunk[$0 % chunks]![$0 / chunks] }
     }
 
     private func loadSettings() throws -> (MatchSettings, NicknameTable) {
@@ -184,7 +217,8 @@ struct MatchRun {
         var hadOpenTask: Bool
     }
 
-    static func pendingResults(_ scope: Scope, _ transaction: Transaction) throws -> [PendingResult] {
+    /// Pending results with IDs above `after`, in ID order, at most `limit`.
+    static func pendingResults(_ scope: Scope, after: Int, limit: Int, _ transaction: Transaction) throws -> [PendingResult] {
         let condition: String
         var arguments: [any SQLBindable] = []
         switch scope {
@@ -202,8 +236,8 @@ struct MatchRun {
             SELECT r.id, r.provider_id, r.candidate_id, r.first_name, r.last_name, r.date_of_birth, r.email,
                    r.provider_student_id, r.testing_site, r.exam_code, r.attempted_at, m.status
             FROM exam_results r LEFT JOIN matches m ON m.result_id = r.id
-            WHERE \(condition) ORDER BY r.id
-            """, arguments
+            WHERE r.id > ? AND (\(condition)) ORDER BY r.id LIMIT ?
+            """, [after] + arguments + [limit]
         ) { row in
             pending.append(
                 PendingResult(
