@@ -24,7 +24,8 @@ public struct SHA256: ~Copyable {
     }
 
     public mutating func update(_ text: String) {
-        update(Array(text.utf8))
+        var text = text
+        text.withUTF8 { _ = EVP_DigestUpdate(context, $0.baseAddress, $0.count) }
     }
 
     /// The digest as 64 lowercase hex digits.
@@ -32,14 +33,15 @@ public struct SHA256: ~Copyable {
         var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var length: UInt32 = 0
         EVP_DigestFinal_ex(context, &digest, &length)
-        let hex: [Character] = Array("0123456789abcdef")
-        var text = ""
-        text.reserveCapacity(64)
+        // Hex digits as ASCII bytes, then one String: this runs for every audit event and result.
+        let digits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        hex.reserveCapacity(Int(length) * 2)
         for byte in digest.prefix(Int(length)) {
-            text.append(hex[Int(byte >> 4)])
-            text.append(hex[Int(byte & 0x0F)])
+            hex.append(digits[Int(byte >> 4)])
+            hex.append(digits[Int(byte & 0x0F)])
         }
-        return text
+        return String(decoding: hex, as: UTF8.self)
     }
 
     /// The SHA-256 of some bytes as hex.

@@ -19,7 +19,9 @@ public enum JSONText {
     /// `{"a":1,"b":"x"}` with members in key order (keys compared by their UTF-8 bytes).
     public static func object(_ members: [(String, Value)]) -> String {
         var text = "{"
-        for (index, (key, value)) in members.sorted(by: { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }).enumerated() {
+        let inOrder = zip(members, members.dropFirst()).allSatisfy { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
+        let sorted = inOrder ? members : members.sorted { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
+        for (index, (key, value)) in sorted.enumerated() {
             if index > 0 { text += "," }
             append(string: key, to: &text)
             text += ":"
@@ -47,6 +49,13 @@ public enum JSONText {
         case .string(let string): append(string: string, to: &text)
         case .json(let json): text += json
         }
+    }
+
+    /// A string as a JSON string literal, quoted and escaped.
+    public static func quoted(_ string: String) -> String {
+        var text = ""
+        append(string: string, to: &text)
+        return text
     }
 
     private static func append(string: String, to text: inout String) {

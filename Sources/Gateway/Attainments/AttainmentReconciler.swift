@@ -112,9 +112,9 @@ struct AttainmentReconciler {
             try AuditLog.append(
                 transaction, actor: actor, action: "attainment.create", subjectType: "attainment",
                 subjectID: "\(id)",
-                after: ResultRecords.json([
-                    ("student_id", .text(student)), ("credential", .text(credential)), ("earned_on", .text(day.description)),
-                    ("source", .text(source)), ("result_id", result.map { .integer(Int64($0)) } ?? .null),
+                after: ResultRecords.json([  // in key order, so nothing needs sorting
+                    ("credential", .text(credential)), ("earned_on", .text(day.description)),
+                    ("result_id", result.map { .integer(Int64($0)) } ?? .null), ("source", .text(source)), ("student_id", .text(student)),
                 ]), at: now)
         }
     }

@@ -61,14 +61,15 @@ struct CheckData {
 
     static func read(_ transaction: Transaction) throws -> CheckData {
         var data = CheckData()
+        // Columns are read by position: these loops run over every row of a state-sized database.
         try transaction.forEach("SELECT student_id, cte_concentrator, school FROM students") { row in
-            let id = row["student_id"].string ?? ""
-            data.students[id] = Student(id: id, isConcentrator: row["cte_concentrator"].int == 1, school: row["school"].string)
+            let id = row[0].string ?? ""
+            data.students[id] = Student(id: id, isConcentrator: row[1].int == 1, school: row[2].string)
         }
         try transaction.forEach("SELECT student_id, school_year, course_number, program, teacher FROM enrollments") { row in
             let enrollment = Enrollment(
-                studentID: row["student_id"].string ?? "", schoolYear: row["school_year"].string ?? "",
-                course: row["course_number"].string ?? "", program: row["program"].string, teacher: row["teacher"].string)
+                studentID: row[0].string ?? "", schoolYear: row[1].string ?? "", course: row[2].string ?? "", program: row[3].string,
+                teacher: row[4].string)
             data.enrollments[enrollment.studentID, default: []].append(enrollment)
         }
         try transaction.forEach(
@@ -78,12 +79,12 @@ struct CheckData {
             ORDER BY r.attempted_at, r.id
             """
         ) { row in
-            guard let day = row["attempted_at"].string.flatMap({ CalendarDate(parsing: $0.prefix(10)) }) else { return }
+            guard let day = row[3].string.flatMap({ CalendarDate(parsing: $0.prefix(10)) }) else { return }
             data.attempts.append(
                 Attempt(
-                    id: row["id"].int ?? 0, provider: row["provider_id"].string ?? "", exam: row["exam_code"].string ?? "",
-                    day: day, passed: row["outcome"].string == "pass", proctor: row["proctor"].string,
-                    studentID: row["student_id"].string, expiresOn: row["expires_on"].string.flatMap { CalendarDate(parsing: $0) }))
+                    id: row[0].int ?? 0, provider: row[1].string ?? "", exam: row[2].string ?? "", day: day,
+                    passed: row[4].string == "pass", proctor: row[5].string, studentID: row[7].string,
+                    expiresOn: row[6].string.flatMap { CalendarDate(parsing: $0) }))
         }
         data.attainments = try readAttainments(transaction)
         try transaction.forEach(
@@ -102,18 +103,17 @@ struct CheckData {
         var attainments: [Attainment] = []
         try transaction.forEach(
             """
-            SELECT a.*, (SELECT COUNT(*) FROM attainment_evidence e WHERE e.attainment_id = a.id) AS pdfs
+            SELECT a.id, a.student_id, a.credential_code, a.earned_on, a.source, a.result_id, a.review_status, a.reportable,
+                   a.reportable_override, (SELECT COUNT(*) FROM attainment_evidence e WHERE e.attainment_id = a.id) AS pdfs
             FROM attainments a ORDER BY a.student_id, a.credential_code, a.earned_on, a.id
             """
         ) { row in
             attainments.append(
                 Attainment(
-                    id: row["id"].int ?? 0, studentID: row["student_id"].string ?? "",
-                    credential: row["credential_code"].string ?? "",
-                    earnedOn: CalendarDate(parsing: row["earned_on"].string ?? "") ?? CalendarDate(year: 2000, month: 1, day: 1)!,
-                    source: row["source"].string ?? "", resultID: row["result_id"].int,
-                    reviewStatus: row["review_status"].string ?? "pending", reportable: row["reportable"].int.map { $0 == 1 },
-                    reportableOverride: row["reportable_override"].int.map { $0 == 1 }, pdfCount: row["pdfs"].int ?? 0))
+                    id: row[0].int ?? 0, studentID: row[1].string ?? "", credential: row[2].string ?? "",
+                    earnedOn: CalendarDate(parsing: row[3].string ?? "") ?? CalendarDate(year: 2000, month: 1, day: 1)!,
+                    source: row[4].string ?? "", resultID: row[5].int, reviewStatus: row[6].string ?? "pending",
+                    reportable: row[7].int.map { $0 == 1 }, reportableOverride: row[8].int.map { $0 == 1 }, pdfCount: row[9].int ?? 0))
         }
         return attainments
     }

@@ -72,7 +72,15 @@ struct CheckRun {
         }
     }
 
-    private func syncTasks(_ conditions: [Condition], _ transaction: Transaction, now: Date, summary: inout CheckSummary) throws {
+    /// One task per kind and subject. The kind's raw value and the subject type are constants and
+    /// IDs are short, so keys cost no allocation (a state-sized run holds about a million).
+    private struct TaskKey: Hashable {
+        var kind: String
+        var subjectType: String
+        var subjectID: String
+    }
+
+    private func syncTasks(_ conditions: [[Condition]], _ transaction: Transaction, now: Date, summary: inout CheckSummary) throws {
         struct OpenTask {
             var id: Int
             var explanation: String?
@@ -80,22 +88,22 @@ struct CheckRun {
         }
         let kinds = TaskKind.checkKinds.map(\.rawValue)
         let marks = kinds.map { _ in "?" }.joined(separator: ", ")
-        var open: [String: OpenTask] = [:]
-        var settledByStaff: Set<String> = []
+        var open: [TaskKey: OpenTask] = [:]
+        var settledByStaff: Set<TaskKey> = []
         try transaction.forEach(
             "SELECT id, kind, subject_type, subject_id, status, closed_by, explanation, school FROM tasks WHERE kind IN (\(marks))", kinds
         ) { row in
-            let key = "\(row[1].string ?? "")\u{1F}\(row[2].string ?? "")\u{1F}\(row[3].string ?? "")"
+            let key = TaskKey(kind: row[1].string ?? "", subjectType: row[2].string ?? "", subjectID: row[3].string ?? "")
             if row[4].string == "open" {
                 open[key] = OpenTask(id: row[0].int ?? 0, explanation: row[6].string, school: row[7].string)
             } else if row[4].string == "dismissed" || row[5].string != "certgate" {
                 settledByStaff.insert(key)
             }
         }
-        var standing: Set<String> = []
-        for condition in conditions {
-            let key = "\(condition.kind.rawValue)\u{1F}\(condition.subjectType)\u{1F}\(condition.subjectID)"
-            standing.insert(key)
+        var standing: Set<TaskKey> = []
+        for condition in conditions.joined() {
+            let key = TaskKey(kind: condition.kind.rawValue, subjectType: condition.subjectType, subjectID: condition.subjectID)
+            guard standing.insert(key).inserted else { continue }  // found twice: one task
             if let task = open[key] {
                 // Still open: keep its words current, writing only what changed.
                 if task.explanation != condition.explanation || task.school != condition.school {
@@ -106,11 +114,10 @@ struct CheckRun {
             }
             if settledByStaff.contains(key) { continue }
             summary.tasksOpened += 1
-            let id = try TaskRecords.insert(
+            try TaskRecords.insert(
                 condition.kind, subjectType: condition.subjectType, subjectID: condition.subjectID,
                 explanation: condition.explanation, assigneeRole: condition.role, school: condition.school, due: condition.due,
                 transaction, actor: actor, now: now)
-            open[key] = OpenTask(id: id, explanation: condition.explanation, school: condition.school)
         }
         for (key, task) in open where !standing.contains(key) {
             try TaskRecords.close(

@@ -62,10 +62,11 @@ struct MatchRun {
             guard let last = pending.last else { break }
             after = last.id
             if context == nil { context = try loadContext() }
-            let decisions = Self.match(pending, context!)
+            let plans = match(pending, context!)
             let now = Date()
             try database.write { transaction in
-                for (result, decision) in zip(pending, decisions) {
+                for (result, plan) in zip(pending, plans) {
+                    let decision = plan.decision
                     summary.considered += 1
                     switch decision.status {
                     case .matched: summary.matched += 1
@@ -73,7 +74,7 @@ struct MatchRun {
                     case .unmatched: summary.unmatched += 1
                     }
                     let linked = context!.link(result) != nil
-                    try record(result, decision, schools: context!.schools, alreadyLinked: linked, transaction, now: now)
+                    try record(result, plan, schools: context!.schools, alreadyLinked: linked, transaction, now: now)
                     if decision.status == .matched, !linked, let student = decision.studentID, let candidate = result.candidateID {
                         context!.links["\(result.providerID)\u{1F}\(candidate)"] = student
                     }
@@ -104,16 +105,29 @@ struct MatchRun {
         }
     }
 
-    /// Decisions in the order of `pending`. Results are independent: they are matched on every core.
-    private static func match(_ pending: [PendingResult], _ context: Context) -> [MatchDecision] {
+    /// A decision with the text that records it, worked out before the write transaction.
+    struct Plan: Sendable {
+        var decision: MatchDecision
+        var details: String
+        /// For a task (review or unmatched).
+        var explanation: String?
+    }
+
+    /// Plans in the order of `pending`. Results are independent: they are matched (and their
+    /// details written out) on every core.
+    private func match(_ pending: [PendingResult], _ context: Context) -> [Plan] {
         let chunks = max(1, min(64, pending.count / 256))
-        let decided = Mutex<[Int: [MatchDecision]]>([:])
+        let decided = Mutex<[Int: [Plan]]>([:])
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
             var pairs = 0
-            var local: [MatchDecision] = []
+            var local: [Plan] = []
             for index in stride(from: chunk, to: pending.count, by: chunks) {
                 let result = pending[index]
-                local.append(context.matcher.match(result.person, linkedStudentID: context.link(result), pairsCompared: &pairs))
+                let decision = context.matcher.match(result.person, linkedStudentID: context.link(result), pairsCompared: &pairs)
+                local.append(
+                    Plan(
+                        decision: decision, details: MatchDetails(reason: decision.reason, candidates: decision.candidates).json,
+                        explanation: decision.status == .matched ? nil : explanation(result, decision)))
             }
             decided.withLock { $0[chunk] = local }
         }
@@ -139,10 +153,9 @@ struct MatchRun {
 
     /// - Parameter alreadyLinked: the result's candidate already has a link to a student.
     private func record(
-        _ result: PendingResult, _ decision: MatchDecision, schools: [String: String], alreadyLinked: Bool, _ transaction: Transaction,
-        now: Date
+        _ result: PendingResult, _ plan: Plan, schools: [String: String], alreadyLinked: Bool, _ transaction: Transaction, now: Date
     ) throws {
-        let json = MatchDetails(reason: decision.reason, candidates: decision.candidates).json
+        let (decision, json) = (plan.decision, plan.details)
         try transaction.execute(
             """
             INSERT INTO matches (result_id, student_id, status, method, score, details, decided_by, decided_at)
@@ -175,7 +188,7 @@ struct MatchRun {
                     actor: actor, now: now)
             }
             try TaskRecords.open(
-                .matchReview, subjectType: "exam_result", subjectID: subject, explanation: explanation(result, decision),
+                .matchReview, subjectType: "exam_result", subjectID: subject, explanation: plan.explanation ?? "",
                 assigneeRole: "data_clerk", school: decision.candidates.first.flatMap { schools[$0.studentID] } ?? result.testingSite,
                 due: TaskRecords.day(now, plus: 7), transaction, actor: actor, now: now)
         case .unmatched:
@@ -185,7 +198,7 @@ struct MatchRun {
                     now: now)
             }
             try TaskRecords.open(
-                .unmatchedResult, subjectType: "exam_result", subjectID: subject, explanation: explanation(result, decision),
+                .unmatchedResult, subjectType: "exam_result", subjectID: subject, explanation: plan.explanation ?? "",
                 assigneeRole: "data_clerk", school: result.testingSite, due: TaskRecords.day(now, plus: 14), transaction, actor: actor, now: now)
         }
     }
@@ -239,16 +252,15 @@ struct MatchRun {
             WHERE r.id > ? AND (\(condition)) ORDER BY r.id LIMIT ?
             """, [after] + arguments + [limit]
         ) { row in
+            // Columns by position: this runs for every result of a state-sized import.
             pending.append(
                 PendingResult(
-                    id: row["id"].int ?? 0, providerID: row["provider_id"].string ?? "", candidateID: row["candidate_id"].string,
-                    examCode: row["exam_code"].string ?? "", attemptedAt: row["attempted_at"].string ?? "",
-                    testingSite: row["testing_site"].string,
+                    id: row[0].int ?? 0, providerID: row[1].string ?? "", candidateID: row[2].string, examCode: row[9].string ?? "",
+                    attemptedAt: row[10].string ?? "", testingSite: row[8].string,
                     person: ResultPerson(
-                        firstName: row["first_name"].string, lastName: row["last_name"].string,
-                        dateOfBirth: row["date_of_birth"].string.flatMap { CalendarDate(parsing: $0) }, email: row["email"].string,
-                        testingSite: row["testing_site"].string, studentID: row["provider_student_id"].string),
-                    hadOpenTask: row["status"].string == "review" || row["status"].string == "unmatched"))
+                        firstName: row[3].string, lastName: row[4].string, dateOfBirth: row[5].string.flatMap { CalendarDate(parsing: $0) },
+                        email: row[6].string, testingSite: row[8].string, studentID: row[7].string),
+                    hadOpenTask: row[11].string == "review" || row[11].string == "unmatched"))
         }
         return pending
     }
@@ -259,13 +271,12 @@ struct MatchRun {
         try transaction.forEach(
             "SELECT student_id, first_name, middle_name, last_name, date_of_birth, email, school FROM students ORDER BY student_id"
         ) { row in
-            let id = row["student_id"].string ?? ""
+            let id = row[0].string ?? ""
             students.append(
                 RosterPerson(
-                    studentID: id, firstName: row["first_name"].string ?? "", middleName: row["middle_name"].string,
-                    lastName: row["last_name"].string ?? "", dateOfBirth: row["date_of_birth"].string.flatMap { CalendarDate(parsing: $0) },
-                    email: row["email"].string, school: row["school"].string))
-            schools[id] = row["school"].string
+                    studentID: id, firstName: row[1].string ?? "", middleName: row[2].string, lastName: row[3].string ?? "",
+                    dateOfBirth: row[4].string.flatMap { CalendarDate(parsing: $0) }, email: row[5].string, school: row[6].string))
+            schools[id] = row[6].string
         }
         return (students, schools)
     }
@@ -276,24 +287,17 @@ struct MatchDetails {
     var reason: String?
     var candidates: [MatchDecision.Candidate]
 
-    /// The same keys `MatchDecision.Candidate`'s `Codable` conformance reads.
+    /// The same keys `MatchDecision.Candidate`'s `Codable` conformance reads, written directly in
+    /// key order (a state-sized import writes a million of these).
     var json: String {
         let list = candidates.map { candidate in
             let fields = candidate.fields
-            return JSONText.Value.json(
-                JSONText.object([
-                    ("student_id", .string(candidate.studentID)), ("score", .number(candidate.score)),
-                    (
-                        "fields",
-                        .json(
-                            JSONText.object([
-                                ("first_name", .string(fields.firstName.rawValue)), ("last_name", .string(fields.lastName.rawValue)),
-                                ("date_of_birth", .string(fields.dateOfBirth.rawValue)), ("email", .string(fields.email.rawValue)),
-                                ("school", .string(fields.school.rawValue)), ("names_swapped", .bool(fields.namesSwapped)),
-                            ]))
-                    ),
-                ]))
+            let score = candidate.score.isFinite ? "\(candidate.score)" : "null"
+            return #"{"fields":{"date_of_birth":"\#(fields.dateOfBirth.rawValue)","email":"\#(fields.email.rawValue)","#
+                + #""first_name":"\#(fields.firstName.rawValue)","last_name":"\#(fields.lastName.rawValue)","#
+                + #""names_swapped":\#(fields.namesSwapped),"school":"\#(fields.school.rawValue)"},"#
+                + #""score":\#(score),"student_id":\#(JSONText.quoted(candidate.studentID))}"#
         }
-        return JSONText.object([("reason", reason.map(JSONText.Value.string) ?? .null), ("candidates", .json(JSONText.array(list)))])
+        return #"{"candidates":[\#(list.joined(separator: ","))],"reason":\#(reason.map(JSONText.quoted) ?? "null")}"#
     }
 }

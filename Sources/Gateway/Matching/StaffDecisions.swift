@@ -5,7 +5,18 @@ import Store
 extension Gateway {
     /// Matches results that are new or changed since they were last matched.
     public func matchChangedResults() throws -> MatchSummary {
-        try MatchRun(database: database, configDirectory: configDirectory, actor: actor).run(.changed)
+        let summary = try MatchRun(database: database, configDirectory: configDirectory, actor: actor).run(.changed)
+        Self.returnFreedMemory()
+        return summary
+    }
+
+    /// Hands memory freed by a large run (the matcher's roster index, parsed batches) back to the
+    /// system before the checks read everything, so the process's peak stays that of one step,
+    /// not of all of them.
+    static func returnFreedMemory() {
+        #if os(Linux)
+            _ = glibcMallocTrim(0)
+        #endif
     }
 
     /// Staff confirm that a result belongs to a student (`certgate match link`): the decision is
@@ -101,3 +112,9 @@ extension Gateway {
         return ResultRecords.json([("student_id", row["student_id"]), ("status", row["status"]), ("method", row["method"])])
     }
 }
+
+#if os(Linux)
+    /// glibc's `malloc_trim` (in `<malloc.h>`, which the Glibc module does not export).
+    @_silgen_name("malloc_trim")
+    private func glibcMallocTrim(_ pad: Int) -> Int32
+#endif
