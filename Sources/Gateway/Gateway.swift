@@ -39,6 +39,13 @@ public final class Gateway: Sendable {
     public func runChecks(today: CalendarDate? = nil) throws -> CheckSummary {
         try CheckRun(database: database, configDirectory: configDirectory, actor: actor).run(today: today)
     }
+
+    /// The checks after a pull or import: only results stored or matched since `since` and their
+    /// students, once the day's full run is recorded (else everything).
+    func runChecks(changedSince since: Date) throws -> CheckSummary {
+        try CheckRun(database: database, configDirectory: configDirectory, actor: actor)
+            .run(scope: .changedSince(Timestamp.string(since)))
+    }
 }
 
 extension Gateway {

@@ -4,7 +4,16 @@ public enum Schema {
     public static let migrations: [Migration] = [
         Migration(version: 1, name: "initial schema", sql: v1),
         Migration(version: 2, name: "what a certificate's text said", sql: v2),
+        Migration(version: 3, name: "find what changed since a time", sql: v3),
     ]
+
+    /// After a pull, the checks look only at results stored or matched since it began and at
+    /// those results' students.
+    static let v3 = """
+        CREATE INDEX exam_results_updated ON exam_results (updated_at);
+        CREATE INDEX matches_decided ON matches (decided_at);
+        CREATE INDEX attainments_result ON attainments (result_id);
+        """
 
     /// Why an evidence file's text disagrees with its record (described, never quoted).
     static let v2 = """

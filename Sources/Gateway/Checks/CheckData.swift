@@ -59,23 +59,33 @@ struct CheckData {
     var attempts: [Attempt] = []
     var attainments: [Attainment] = []
 
-    static func read(_ transaction: Transaction) throws -> CheckData {
+    /// Reads everything, or with `scoped`, only what concerns the students and results in the
+    /// temporary tables `CheckScope.prepare` filled (students and evidence are always read whole:
+    /// every condition names a student's school, and a file may be reused across students).
+    static func read(_ transaction: Transaction, scoped: Bool = false) throws -> CheckData {
         var data = CheckData()
+        // Schools, programs and proctors repeat on thousands of rows: keep one copy of each.
+        var strings = StringPool()
         // Columns are read by position: these loops run over every row of a state-sized database.
         try transaction.forEach("SELECT student_id, cte_concentrator, school FROM students") { row in
             let id = row[0].string ?? ""
-            data.students[id] = Student(id: id, isConcentrator: row[1].int == 1, school: row[2].string)
+            data.students[id] = Student(id: id, isConcentrator: row[1].int == 1, school: strings.intern(row[2].string))
         }
-        try transaction.forEach("SELECT student_id, school_year, course_number, program, teacher FROM enrollments") { row in
+        let scopedStudents = scoped ? " WHERE student_id IN (SELECT student_id FROM temp.scope_students)" : ""
+        try transaction.forEach("SELECT student_id, school_year, course_number, program, teacher FROM enrollments" + scopedStudents) { row in
             let enrollment = Enrollment(
-                studentID: row[0].string ?? "", schoolYear: row[1].string ?? "", course: row[2].string ?? "", program: row[3].string,
-                teacher: row[4].string)
+                studentID: row[0].string ?? "", schoolYear: row[1].string ?? "", course: row[2].string ?? "",
+                program: strings.intern(row[3].string), teacher: strings.intern(row[4].string))
             data.enrollments[enrollment.studentID, default: []].append(enrollment)
         }
         try transaction.forEach(
             """
             SELECT r.id, r.provider_id, r.exam_code, r.attempted_at, r.outcome, r.proctor, r.expires_on, m.student_id
             FROM exam_results r LEFT JOIN matches m ON m.result_id = r.id AND m.status IN ('matched', 'confirmed')
+            \(scoped ? """
+                WHERE r.id IN (SELECT id FROM temp.scope_results UNION SELECT result_id FROM matches
+                               WHERE student_id IN (SELECT student_id FROM temp.scope_students))
+                """ : "")
             ORDER BY r.attempted_at, r.id
             """
         ) { row in
@@ -83,10 +93,10 @@ struct CheckData {
             data.attempts.append(
                 Attempt(
                     id: row[0].int ?? 0, provider: row[1].string ?? "", exam: row[2].string ?? "", day: day,
-                    passed: row[4].string == "pass", proctor: row[5].string, studentID: row[7].string,
+                    passed: row[4].string == "pass", proctor: strings.intern(row[5].string), studentID: row[7].string,
                     expiresOn: row[6].string.flatMap { CalendarDate(parsing: $0) }))
         }
-        data.attainments = try readAttainments(transaction)
+        data.attainments = try readAttainments(transaction, scoped: scoped)
         try transaction.forEach(
             "SELECT id, sha256, student_id, credential_code, text_status, text_detail FROM evidence ORDER BY id"
         ) { row in
@@ -99,13 +109,14 @@ struct CheckData {
         return data
     }
 
-    static func readAttainments(_ transaction: Transaction) throws -> [Attainment] {
+    static func readAttainments(_ transaction: Transaction, scoped: Bool = false) throws -> [Attainment] {
         var attainments: [Attainment] = []
         try transaction.forEach(
             """
             SELECT a.id, a.student_id, a.credential_code, a.earned_on, a.source, a.result_id, a.review_status, a.reportable,
                    a.reportable_override, (SELECT COUNT(*) FROM attainment_evidence e WHERE e.attainment_id = a.id) AS pdfs
-            FROM attainments a ORDER BY a.student_id, a.credential_code, a.earned_on, a.id
+            FROM attainments a \(scoped ? "WHERE a.student_id IN (SELECT student_id FROM temp.scope_students)" : "")
+            ORDER BY a.student_id, a.credential_code, a.earned_on, a.id
             """
         ) { row in
             attainments.append(
@@ -116,5 +127,18 @@ struct CheckData {
                     reportable: row[7].int.map { $0 == 1 }, reportableOverride: row[8].int.map { $0 == 1 }, pdfCount: row[9].int ?? 0))
         }
         return attainments
+    }
+}
+
+/// One shared copy of each distinct string (a school's name on 100,000 students is one buffer).
+struct StringPool {
+    private var pool: Set<String> = []
+
+    mutating func intern(_ text: String?) -> String? {
+        guard let text else { return nil }
+        if text.utf8.count <= 15 { return text }  // short strings are stored inline anyway
+        if let shared = pool.firstIndex(of: text) { return pool[shared] }
+        pool.insert(text)
+        return text
     }
 }

@@ -10,12 +10,15 @@ public struct CheckSummary: Sendable, Codable, Equatable {
     public var tasksResolved = 0
     /// Open tasks of the data checks, by kind.
     public var openByKind: [String: Int] = [:]
+    /// `all`, or `changed`: only the results a pull or import changed and their students (the
+    /// day's first run looks at everything).
+    public var scope = "all"
     /// How long the checks took.
     public var seconds = 0.0
 
     enum CodingKeys: String, CodingKey {
         case attainmentsCreated = "attainments_created", attainmentsRemoved = "attainments_removed"
-        case tasksOpened = "tasks_opened", tasksResolved = "tasks_resolved", openByKind = "open_by_kind", seconds
+        case tasksOpened = "tasks_opened", tasksResolved = "tasks_resolved", openByKind = "open_by_kind", scope, seconds
     }
 }
 
@@ -28,30 +31,46 @@ struct CheckRun {
     let configDirectory: String
     let actor: String
 
-    func run(today: CalendarDate? = nil) throws -> CheckSummary {
+    func run(today: CalendarDate? = nil, scope: CheckScope = .everything) throws -> CheckSummary {
         let catalog = try CredentialCatalog.load(directory: configDirectory)
         let rules = try Rules.load(directory: configDirectory)
         let now = Date()
         let day = today ?? CalendarDate(parsing: Timestamp.string(now).prefix(10))!
         var result = try database.write { transaction in
             var summary = CheckSummary()
-            var data = try CheckData.read(transaction)
+            var scoped = false
+            if case .changedSince(let since) = scope, try CheckScope.ranEverything(on: day.description, transaction) {
+                try CheckScope.prepare(since: since, transaction)
+                scoped = true
+            }
+            summary.scope = scoped ? "changed" : "all"
+            var data = try CheckData.read(transaction, scoped: scoped)
+            // A scoped run settles only the tasks of what it read.
+            var subjects: [String: Set<String>] = [:]
+            if scoped {
+                subjects["attainment"] = Set(data.attainments.map { "\($0.id)" })
+                subjects["exam_result"] = Set(data.attempts.map { "\($0.id)" })
+            }
             let (reconciled, attainments) = try AttainmentReconciler(catalog: catalog, actor: actor).reconcile(
                 data, transaction, now: now)
             summary.attainmentsCreated = reconciled.created
             summary.attainmentsRemoved = reconciled.removed
             // Reconciling changed only attainments: the rest of what was read still holds.
             data.attainments = attainments
+            if scoped { subjects["attainment", default: []].formUnion(attainments.map { "\($0.id)" }) }
             try updateReportable(data, catalog, transaction)
             let conditions = DataChecks(data: data, catalog: catalog, rules: rules, today: day).all()
-            try syncTasks(conditions, transaction, now: now, summary: &summary)
+            try syncTasks(conditions, transaction, now: now, summary: &summary) { key in
+                subjects[key.subjectType].map { $0.contains(key.subjectID) } ?? true
+            }
             for row in try transaction.query(
                 "SELECT kind, COUNT(*) AS n FROM tasks WHERE status = 'open' GROUP BY kind")
             {
                 summary.openByKind[row["kind"].string ?? ""] = row["n"].int
             }
             try AuditLog.append(
-                transaction, actor: actor, action: "check.run", subjectType: "checks", subjectID: day.description,
+                transaction, actor: actor, action: scoped ? "check.changed" : "check.run", subjectType: "checks",
+                subjectID: day.description,
                 after: try JSONEncoder.sortedString(summary), at: now)
             return summary
         }
@@ -80,7 +99,11 @@ struct CheckRun {
         var subjectID: String
     }
 
-    private func syncTasks(_ conditions: [[Condition]], _ transaction: Transaction, now: Date, summary: inout CheckSummary) throws {
+    /// - Parameter inScope: whether a task's subject was looked at; others are left as they are.
+    private func syncTasks(
+        _ conditions: [[Condition]], _ transaction: Transaction, now: Date, summary: inout CheckSummary,
+        inScope: (TaskKey) -> Bool
+    ) throws {
         struct OpenTask {
             var id: Int
             var explanation: String?
@@ -119,7 +142,7 @@ struct CheckRun {
                 explanation: condition.explanation, assigneeRole: condition.role, school: condition.school, due: condition.due,
                 transaction, actor: actor, now: now)
         }
-        for (key, task) in open where !standing.contains(key) {
+        for (key, task) in open where !standing.contains(key) && inScope(key) {
             try TaskRecords.close(
                 task.id, status: "resolved", note: "the condition cleared when the checks ran again", closedBy: "certgate", transaction,
                 actor: actor, now: now)

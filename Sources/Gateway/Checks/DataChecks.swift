@@ -73,12 +73,20 @@ struct DataChecks {
 
     /// Attempts of one exam by one student, against every retake rule in force on each attempt's day.
     func retakes() -> [Condition] {
-        var byStudentExam: [String: [CheckData.Attempt]] = [:]
-        for attempt in data.attempts where attempt.studentID != nil {
-            byStudentExam["\(attempt.studentID!)\u{1F}\(attempt.provider)\u{1F}\(attempt.exam)", default: []].append(attempt)
+        // Positions of each student's attempts of each exam (not copies: a state has millions).
+        struct StudentExam: Hashable {
+            var student: String
+            var provider: String
+            var exam: String
+        }
+        var byStudentExam: [StudentExam: [Int]] = [:]
+        for (index, attempt) in data.attempts.enumerated() {
+            guard let student = attempt.studentID else { continue }
+            byStudentExam[StudentExam(student: student, provider: attempt.provider, exam: attempt.exam), default: []].append(index)
         }
         var found: [String: Condition] = [:]
-        for (_, attempts) in byStudentExam where attempts.count > 1 {
+        for (_, positions) in byStudentExam where positions.count > 1 {
+            let attempts = positions.map { data.attempts[$0] }
             for (index, attempt) in attempts.enumerated() {
                 for rule in rules.retakes where rule.applies(provider: attempt.provider, exam: attempt.exam, on: attempt.day) {
                     let subject = "\(attempt.id)"
@@ -192,7 +200,11 @@ struct DataChecks {
     /// State code, course alignment, concentrator status, duplicates and expiry.
     func attainmentChecks() -> [Condition] {
         var found: [Condition] = []
-        var seen: [String: Int] = [:]
+        struct StudentCredential: Hashable {
+            var student: String
+            var credential: String
+        }
+        var seen: [StudentCredential: Int] = [:]
         var expiries: [Int: CalendarDate] = [:]
         for attempt in data.attempts { if let expires = attempt.expiresOn { expiries[attempt.id] = expires } }
         for attainment in data.attainments where attainment.reviewStatus != "rejected" {
@@ -228,7 +240,7 @@ struct DataChecks {
                             + "confirm the status in the SIS.",
                         role: "school_lead", school: schoolName, due: due))
             }
-            let key = "\(attainment.studentID)\u{1F}\(attainment.credential)"
+            let key = StudentCredential(student: attainment.studentID, credential: attainment.credential)
             if let first = seen[key] {
                 found.append(
                     Condition(

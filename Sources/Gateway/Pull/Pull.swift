@@ -27,6 +27,7 @@ extension Gateway {
     public func pull(
         _ options: PullOptions, transport: (any HTTPTransport)? = nil, progress: @escaping @Sendable (ProgressEvent) -> Void = { _ in }
     ) throws -> PullReport {
+        let started = Date()
         let lock = try PullLock(databasePath: database.path)
         defer { withExtendedLifetime(lock) {} }
         let chosen = try chooseProviders(options)
@@ -44,7 +45,7 @@ extension Gateway {
         progress(ProgressEvent(provider: "", message: "matching results to students"))
         let matching = try matchChangedResults()
         progress(ProgressEvent(provider: "", message: "running the data checks"))
-        return PullReport(providers: summaries, matching: matching, checks: try runChecks())
+        return PullReport(providers: summaries, matching: matching, checks: try runChecks(changedSince: started))
     }
 
     func chooseProviders(_ options: PullOptions) throws -> [ProviderSettings] {
@@ -125,7 +126,7 @@ extension Gateway {
         progress(ProgressEvent(provider: "", message: "matching results to students"))
         let matching = try matchChangedResults()
         progress(ProgressEvent(provider: "", message: "running the data checks"))
-        return PullReport(providers: [summary], matching: matching, checks: try runChecks())
+        return PullReport(providers: [summary], matching: matching, checks: try runChecks(changedSince: started))
     }
 }
 

@@ -56,6 +56,11 @@ enum IngestOutput {
             invocation.print(
                 "matching: \(matching.considered) results considered: \(matching.matched) matched, \(matching.review) to review, "
                     + "\(matching.unmatched) unmatched")
+            let checks = report.checks
+            let looked = checks.scope == "changed" ? "the changed results and their students" : "everything"
+            invocation.print(
+                "checks of \(looked): attainments \(checks.attainmentsCreated) created, \(checks.attainmentsRemoved) removed; "
+                    + "tasks \(checks.tasksOpened) opened, \(checks.tasksResolved) resolved")
         }
         for summary in summaries {
             if let error = summary.error { invocation.printError("certgate: \(summary.provider) failed: \(error)") }
