@@ -67,7 +67,7 @@ struct ScaleBenchmark {
     }
 
     private static func write(_ path: String, _ body: ((String) -> Void) throws -> Void) throws {
-        FileManager.default.createFile(atPath: path, contents: nil)
+        guard FileManager.default.createFile(atPath: path, contents: nil) else { throw BenchError("cannot create \(path)") }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         var buffer = ""
         try body { text in

@@ -49,6 +49,58 @@ try FileManager.default.createDirectory(atPath: directory, withIntermediateDirec
 // --keep leaves the files and databases for a closer look.
 defer { if !arguments.contains("--keep") { try? FileManager.default.removeItem(atPath: directory) } else { print("kept \(directory)") } }
 
+// First, while this process is small: a child's peak memory as the kernel reports it (wait4)
+// starts from this process's size when it was started.
+if scaleRows > 0 {
+    print("end to end: \(scaleRows)-row report, \(scaleStudents)-student roster, \(scalePages)-page pull (certgate run as staff run it)")
+    let certgate = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("certgate").path
+    guard FileManager.default.isExecutableFile(atPath: certgate) else {
+        throw BenchError("\(certgate) is missing: build it first (make bench does)")
+    }
+    var scale = ScaleBenchmark(certgate: certgate, directory: directory)
+    let files = try scale.writeFiles(students: scaleStudents, results: scaleRows)
+    let reportMiB = Double((try FileManager.default.attributesOfItem(atPath: files.report)[.size] as? Int) ?? 0) / 1_048_576
+    func seconds(_ object: Any?) -> Double { (object as? NSNumber)?.doubleValue ?? 0 }
+    func count(_ object: Any?) -> Int { (object as? NSNumber)?.intValue ?? 0 }
+
+    let (rosterRun, _) = try scale.certgate(["roster", "import", files.roster, "--enrollments", files.enrollments])
+    report(
+        "scale: roster import", String(format: "%.1f s", rosterRun.seconds),
+        String(format: "(%d students with enrollments; peak memory %.0f MiB)", scaleStudents, rosterRun.peakMiB))
+
+    let (importRun, imported) = try scale.certgate(["import", files.report, "--provider", "certiport"])
+    let stored = (imported["providers"] as? [[String: Any]])?.first ?? [:]
+    let matching = imported["matching"] as? [String: Any] ?? [:]
+    let checks = imported["checks"] as? [String: Any] ?? [:]
+    report(
+        "scale: import of a \(scaleRows)-row report (parse, store, match, checks)", String(format: "%.1f s", importRun.seconds),
+        String(
+            format: "(%.0f rows/s, %.0f MiB file; parse and store %.1f s, match %.1f s, checks %.1f s; %d matched, %d review, %d unmatched; %d attainments, %d tasks opened)",
+            Double(scaleRows) / importRun.seconds, reportMiB, seconds(stored["seconds"]), seconds(matching["seconds"]),
+            seconds(checks["seconds"]), count(matching["matched"]), count(matching["review"]), count(matching["unmatched"]),
+            count(checks["attainments_created"]), count(checks["tasks_opened"])))
+    report("scale: import peak memory", String(format: "%.0f MiB", importRun.peakMiB), "(the certgate process)")
+    let (again, _) = try scale.certgate(["import", files.report, "--provider", "certiport"])
+    report("scale: the same report imported again", String(format: "%.1f s", again.seconds), String(format: "(nothing changes; peak memory %.0f MiB)", again.peakMiB))
+
+    let server = try scale.pageServer(pages: scalePages, rows: 100, pageSeconds: Double(scalePageMilliseconds) / 1000)
+    let floor = ScaleBenchmark.serverSeconds(server, pages: scalePages)
+    let (pullRun, pulled) = try scale.certgate(
+        ["pull", "--provider", "certiport", "--since", "2026-10-01", "--until", "2026-12-31", "--base-url", "certiport=\(server.baseURL)/certiport"],
+        environment: ["CERTGATE_CERTIPORT_TOKEN": "bench"])
+    server.stop()
+    let pullStored = (pulled["providers"] as? [[String: Any]])?.first ?? [:]
+    let fetchAndStore = seconds(pullStored["seconds"])
+    report(
+        "scale: pull of \(scalePages) pages × 100 rows", String(format: "%.1f s", pullRun.seconds),
+        String(
+            format: "(server alone %.1f s at %d ms a page; fetch, parse and store %.1f s = %.0f%% of the server's time; then match %.1f s, checks %.1f s; %d new; peak memory %.0f MiB)",
+            floor, scalePageMilliseconds, fetchAndStore, fetchAndStore / floor * 100, seconds((pulled["matching"] as? [String: Any])?["seconds"]),
+            seconds((pulled["checks"] as? [String: Any])?["seconds"]), count(pullStored["new"]), pullRun.peakMiB))
+    let size = (try FileManager.default.attributesOfItem(atPath: scale.database)[.size] as? Int) ?? 0
+    report("scale: database size", String(format: "%.0f MiB", Double(size) / 1_048_576))
+}
+
 print("matcher (synthetic names and dates of birth only; noise model in Sources/certgate-bench/SyntheticPeople.swift)")
 do {
     let settings = try MatchSettings.load(path: "config/matching.json")
@@ -152,56 +204,6 @@ do {
         report("weekly pull \(since)", String(format: "%.2f s", seconds), "(\(stored); includes the feeds' 503 and 429 waits)")
     }
     mockServer.stop()
-}
-
-if scaleRows > 0 {
-    print("end to end: \(scaleRows)-row report, \(scaleStudents)-student roster, \(scalePages)-page pull (certgate run as staff run it)")
-    let certgate = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("certgate").path
-    guard FileManager.default.isExecutableFile(atPath: certgate) else {
-        throw BenchError("\(certgate) is missing: build it first (make bench does)")
-    }
-    var scale = ScaleBenchmark(certgate: certgate, directory: directory)
-    let files = try scale.writeFiles(students: scaleStudents, results: scaleRows)
-    let reportMiB = Double((try FileManager.default.attributesOfItem(atPath: files.report)[.size] as? Int) ?? 0) / 1_048_576
-    func seconds(_ object: Any?) -> Double { (object as? NSNumber)?.doubleValue ?? 0 }
-    func count(_ object: Any?) -> Int { (object as? NSNumber)?.intValue ?? 0 }
-
-    let (rosterRun, _) = try scale.certgate(["roster", "import", files.roster, "--enrollments", files.enrollments])
-    report(
-        "scale: roster import", String(format: "%.1f s", rosterRun.seconds),
-        String(format: "(%d students with enrollments; peak memory %.0f MiB)", scaleStudents, rosterRun.peakMiB))
-
-    let (importRun, imported) = try scale.certgate(["import", files.report, "--provider", "certiport"])
-    let stored = (imported["providers"] as? [[String: Any]])?.first ?? [:]
-    let matching = imported["matching"] as? [String: Any] ?? [:]
-    let checks = imported["checks"] as? [String: Any] ?? [:]
-    report(
-        "scale: import of a \(scaleRows)-row report (parse, store, match, checks)", String(format: "%.1f s", importRun.seconds),
-        String(
-            format: "(%.0f rows/s, %.0f MiB file; parse and store %.1f s, match %.1f s, checks %.1f s; %d matched, %d review, %d unmatched; %d attainments, %d tasks opened)",
-            Double(scaleRows) / importRun.seconds, reportMiB, seconds(stored["seconds"]), seconds(matching["seconds"]),
-            seconds(checks["seconds"]), count(matching["matched"]), count(matching["review"]), count(matching["unmatched"]),
-            count(checks["attainments_created"]), count(checks["tasks_opened"])))
-    report("scale: import peak memory", String(format: "%.0f MiB", importRun.peakMiB), "(the certgate process)")
-    let (again, _) = try scale.certgate(["import", files.report, "--provider", "certiport"])
-    report("scale: the same report imported again", String(format: "%.1f s", again.seconds), String(format: "(nothing changes; peak memory %.0f MiB)", again.peakMiB))
-
-    let server = try scale.pageServer(pages: scalePages, rows: 100, pageSeconds: Double(scalePageMilliseconds) / 1000)
-    let floor = ScaleBenchmark.serverSeconds(server, pages: scalePages)
-    let (pullRun, pulled) = try scale.certgate(
-        ["pull", "--provider", "certiport", "--since", "2026-10-01", "--until", "2026-12-31", "--base-url", "certiport=\(server.baseURL)/certiport"],
-        environment: ["CERTGATE_CERTIPORT_TOKEN": "bench"])
-    server.stop()
-    let pullStored = (pulled["providers"] as? [[String: Any]])?.first ?? [:]
-    let fetchAndStore = seconds(pullStored["seconds"])
-    report(
-        "scale: pull of \(scalePages) pages × 100 rows", String(format: "%.1f s", pullRun.seconds),
-        String(
-            format: "(server alone %.1f s at %d ms a page; fetch, parse and store %.1f s = %.0f%% of the server's time; then match %.1f s, checks %.1f s; %d new; peak memory %.0f MiB)",
-            floor, scalePageMilliseconds, fetchAndStore, fetchAndStore / floor * 100, seconds((pulled["matching"] as? [String: Any])?["seconds"]),
-            seconds((pulled["checks"] as? [String: Any])?["seconds"]), count(pullStored["new"]), pullRun.peakMiB))
-    let size = (try FileManager.default.attributesOfItem(atPath: scale.database)[.size] as? Int) ?? 0
-    report("scale: database size", String(format: "%.0f MiB", Double(size) / 1_048_576))
 }
 
 report("peak memory of the benchmark process", String(format: "%.0f MiB", peakMemoryMiB()))

@@ -52,6 +52,7 @@ struct MatchRun {
         }
     }
 
+    /// - Parameter progress: called after each batch with the counts so far.
     func run(_ scope: Scope, progress: (MatchSummary) -> Void = { _ in }) throws -> MatchSummary {
         let started = Date()
         var summary = MatchSummary()

@@ -4,8 +4,8 @@ import Store
 
 extension Gateway {
     /// Matches results that are new or changed since they were last matched.
-    public func matchChangedResults() throws -> MatchSummary {
-        let summary = try MatchRun(database: database, configDirectory: configDirectory, actor: actor).run(.changed)
+    public func matchChangedResults(progress: (MatchSummary) -> Void = { _ in }) throws -> MatchSummary {
+        let summary = try MatchRun(database: database, configDirectory: configDirectory, actor: actor).run(.changed, progress: progress)
         Self.returnFreedMemory()
         return summary
     }

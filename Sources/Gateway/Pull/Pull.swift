@@ -43,7 +43,9 @@ extension Gateway {
             summaries.append(pullOne(provider, options: options, transport: client, progress: progress))
         }
         progress(ProgressEvent(provider: "", message: "matching results to students"))
-        let matching = try matchChangedResults()
+        let matching = try matchChangedResults { sofar in
+            progress(ProgressEvent(provider: "", message: "\(sofar.considered) results matched"))
+        }
         progress(ProgressEvent(provider: "", message: "running the data checks"))
         return PullReport(providers: summaries, matching: matching, checks: try runChecks(changedSince: started))
     }
@@ -124,7 +126,9 @@ extension Gateway {
         ) { stored in progress(ProgressEvent(provider: provider.id, message: "\(stored) rows stored")) }
         summary.seconds = Date().timeIntervalSince(started)
         progress(ProgressEvent(provider: "", message: "matching results to students"))
-        let matching = try matchChangedResults()
+        let matching = try matchChangedResults { sofar in
+            progress(ProgressEvent(provider: "", message: "\(sofar.considered) results matched"))
+        }
         progress(ProgressEvent(provider: "", message: "running the data checks"))
         return PullReport(providers: [summary], matching: matching, checks: try runChecks(changedSince: started))
     }
