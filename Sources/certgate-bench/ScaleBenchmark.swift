@@ -59,7 +59,9 @@ struct ScaleBenchmark {
         let index = Int.random(in: 0..<roster.count, using: &people.random)
         let typed = people.noisy(roster[index])
         let birth = typed.dateOfBirth.map { String(format: "%02d/%02d/%04d", $0.month, $0.day, $0.year) } ?? ""
-        let taken = String(format: "%02d/%02d/2026 %02d:%02d %@", month, row % 28 + 1, row % 12 + 1, row % 60, row % 2 == 0 ? "AM" : "PM")
+        let taken = String(
+            format: "%02d/%02d/2026 %02d:%02d:%02d %@", month, row % 28 + 1, row % 12 + 1, row % 60, (row / 60) % 60,
+            row % 2 == 0 ? "AM" : "PM")
         return CSVWriter.line([
             "cand\(index)", typed.first, typed.last, birth, Self.exams[row % Self.exams.count], taken,
             "\(600 + row % 350)", "700", row % 4 == 0 ? "Fail" : "Pass", "Brooks, Terrence",
@@ -95,11 +97,12 @@ struct ScaleBenchmark {
 
     /// Report pages served by a loopback server that takes `pageSeconds` to produce each page (as
     /// a provider's report API does), for a pull of `pages` pages of `rows` rows.
-    mutating func pageServer(pages: Int, rows: Int, pageSeconds: Double) throws -> LoopbackServer {
+    /// - Parameter firstRow: where the rows' numbering starts, so two pulls bring different results.
+    mutating func pageServer(pages: Int, rows: Int, pageSeconds: Double, firstRow: Int = 0) throws -> LoopbackServer {
         let header = "Candidate ID,First Name,Last Name,Date of Birth,Exam Code,Exam Date,Score,Passing Score,Result,Proctor\r\n"
         var bodies: [[UInt8]] = []
         for page in 0..<pages {
-            let lines = (0..<rows).map { reportLine(page * rows + $0, month: 10 + page % 3) }
+            let lines = (0..<rows).map { reportLine(firstRow + page * rows + $0, month: 10 + page % 3) }
             bodies.append(Array((header + lines.joined()).utf8))
         }
         let served = bodies
