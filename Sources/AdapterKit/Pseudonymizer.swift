@@ -76,7 +76,9 @@ public final class Pseudonymizer: @unchecked Sendable {
         guard let date = CalendarDate(parsing: value) else { return value.isEmpty ? value : "01/01/2000" }
         let fake = pick("dob", value) { hex in
             let month = Self.number(hex, 12) + 1
-            let day = Self.number(String(hex.dropFirst(8)), 28) + 1
+            var day = Self.number(String(hex.dropFirst(8)), 28) + 1
+            // One time in 336 the draw is the real birthday: never keep it.
+            if month == date.month && day == date.day { day = day % 28 + 1 }
             return CalendarDate(year: date.year, month: month, day: day)!.description
         }
         guard value.contains("/") else { return fake }

@@ -54,4 +54,17 @@ import Testing
         #expect(one.dateOfBirth("07/21/2008").hasSuffix("/2008"))
         #expect(one.secret("token-1") != one.secret("token-2"))
     }
+
+    @Test func aFakeBirthdayIsNeverTheRealOne() throws {
+        // Every day of a year under many salts: the fake keeps the year and never the day.
+        for salt in 0..<40 {
+            let pseudonyms = Pseudonymizer(salt: "\(salt)")
+            var day = try #require(CalendarDate(parsing: "2008-01-01"))
+            while day.year == 2008 {
+                let fake = pseudonyms.dateOfBirth(day.description)
+                #expect(fake != day.description && fake.hasPrefix("2008-"), "\(day) → \(fake)")
+                day = day.adding(days: 1)
+            }
+        }
+    }
 }

@@ -60,14 +60,20 @@ struct CheckData {
     var attainments: [Attainment] = []
 
     /// Reads everything, or with `scoped`, only what concerns the students and results in the
-    /// temporary tables `CheckScope.prepare` filled (students and evidence are always read whole:
-    /// every condition names a student's school, and a file may be reused across students).
+    /// temporary tables `CheckScope.prepare` filled (evidence is always read whole: a file may be
+    /// reused across students).
     static func read(_ transaction: Transaction, scoped: Bool = false) throws -> CheckData {
         var data = CheckData()
         // Schools, programs and proctors repeat on thousands of rows: keep one copy of each.
         var strings = StringPool()
         // Columns are read by position: these loops run over every row of a state-sized database.
-        try transaction.forEach("SELECT student_id, cte_concentrator, school FROM students") { row in
+        // A scoped run needs the students it looks at and those evidence belongs to (for schools).
+        let students = scoped
+            ? """
+              SELECT student_id, cte_concentrator, school FROM students WHERE student_id IN
+                (SELECT student_id FROM temp.scope_students UNION SELECT student_id FROM evidence)
+              """ : "SELECT student_id, cte_concentrator, school FROM students"
+        try transaction.forEach(students) { row in
             let id = row[0].string ?? ""
             data.students[id] = Student(id: id, isConcentrator: row[1].int == 1, school: strings.intern(row[2].string))
         }
