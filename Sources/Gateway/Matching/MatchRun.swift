@@ -52,8 +52,10 @@ struct MatchRun {
         }
     }
 
-    /// - Parameter progress: called after each batch with the counts so far.
-    func run(_ scope: Scope, progress: (MatchSummary) -> Void = { _ in }) throws -> MatchSummary {
+    /// - Parameters:
+    ///   - roster: the roster index, when built ahead (a pull builds it while fetching).
+    ///   - progress: called after each batch with the counts so far.
+    func run(_ scope: Scope, roster: RosterIndex? = nil, progress: (MatchSummary) -> Void = { _ in }) throws -> MatchSummary {
         let started = Date()
         var summary = MatchSummary()
         var context: Context?
@@ -62,7 +64,7 @@ struct MatchRun {
             let pending = try database.read { try Self.pendingResults(scope, after: after, limit: Self.batchSize, $0) }
             guard let last = pending.last else { break }
             after = last.id
-            if context == nil { context = try loadContext() }
+            if context == nil { context = try loadContext(roster) }
             let plans = match(pending, context!)
             let now = Date()
             try database.write { transaction in
@@ -93,16 +95,17 @@ struct MatchRun {
         return summary
     }
 
-    private func loadContext() throws -> Context {
-        let settings = try loadSettings()
-        return try database.read { transaction in
-            let (students, schools) = try Self.roster(transaction)
+    /// - Parameter prepared: an index built ahead, used if the roster has not changed since.
+    private func loadContext(_ prepared: RosterIndex?) throws -> Context {
+        try database.read { transaction in
+            let roster =
+                try prepared.flatMap { try $0.fingerprint == RosterIndex.fingerprint(transaction) ? $0 : nil }
+                ?? RosterIndex(transaction, configDirectory: configDirectory)
             var links: [String: String] = [:]
             try transaction.forEach("SELECT provider_id, candidate_id, student_id FROM candidate_links") {
                 links["\($0[0].string ?? "")\u{1F}\($0[1].string ?? "")"] = $0[2].string
             }
-            return Context(
-                matcher: Matcher(students: students, settings: settings.0, nicknames: settings.1), schools: schools, links: links)
+            return Context(matcher: roster.matcher, schools: roster.schools, links: links)
         }
     }
 
@@ -134,22 +137,6 @@ struct MatchRun {
         }
         let byChunk = decided.withLock { $0 }
         return pending.indices.map { byChunk[$0 % chunks]![$0 / chunks] }
-    }
-
-    private func loadSettings() throws -> (MatchSettings, NicknameTable) {
-        let folder = configDirectory as NSString
-        func load<T>(_ name: String, _ read: (String) throws -> T) throws -> T {
-            let path = folder.appendingPathComponent(name)
-            guard FileManager.default.fileExists(atPath: path) else {
-                throw CertGateError(.configuration, "cannot read '\(path)'; matching needs it (copy it from CertGate's config folder)")
-            }
-            do {
-                return try read(path)
-            } catch let error as DecodingError {
-                throw CertGateError(.configuration, "\(path): \(error.readableDescription)")
-            }
-        }
-        return (try load("matching.json", MatchSettings.load), try load("nicknames.json", NicknameTable.load))
     }
 
     /// - Parameter alreadyLinked: the result's candidate already has a link to a student.
@@ -264,22 +251,6 @@ struct MatchRun {
                     hadOpenTask: row[11].string == "review" || row[11].string == "unmatched"))
         }
         return pending
-    }
-
-    static func roster(_ transaction: Transaction) throws -> ([RosterPerson], [String: String]) {
-        var students: [RosterPerson] = []
-        var schools: [String: String] = [:]
-        try transaction.forEach(
-            "SELECT student_id, first_name, middle_name, last_name, date_of_birth, email, school FROM students ORDER BY student_id"
-        ) { row in
-            let id = row[0].string ?? ""
-            students.append(
-                RosterPerson(
-                    studentID: id, firstName: row[1].string ?? "", middleName: row[2].string, lastName: row[3].string ?? "",
-                    dateOfBirth: row[4].string.flatMap { CalendarDate(parsing: $0) }, email: row[5].string, school: row[6].string))
-            schools[id] = row[6].string
-        }
-        return (students, schools)
     }
 }
 

@@ -5,7 +5,13 @@ import Store
 extension Gateway {
     /// Matches results that are new or changed since they were last matched.
     public func matchChangedResults(progress: (MatchSummary) -> Void = { _ in }) throws -> MatchSummary {
-        let summary = try MatchRun(database: database, configDirectory: configDirectory, actor: actor).run(.changed, progress: progress)
+        try matchChangedResults(roster: nil, progress: progress)
+    }
+
+    /// - Parameter roster: the roster index, when a pull built it ahead.
+    func matchChangedResults(roster: RosterIndex?, progress: (MatchSummary) -> Void) throws -> MatchSummary {
+        let summary = try MatchRun(database: database, configDirectory: configDirectory, actor: actor)
+            .run(.changed, roster: roster, progress: progress)
         Self.returnFreedMemory()
         return summary
     }

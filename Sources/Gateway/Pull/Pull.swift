@@ -31,6 +31,8 @@ extension Gateway {
         let lock = try PullLock(databasePath: database.path)
         defer { withExtendedLifetime(lock) {} }
         let chosen = try chooseProviders(options)
+        // Matching's roster index takes seconds to build for a state: build it while fetching.
+        let roster = RosterIndex.Ahead(databasePath: database.path, configDirectory: configDirectory)
         let client = transport ?? HTTPClient(options: HTTPClient.Options(config.http)) { event in
             if case .retrying(let url, let attempt, let delay, let reason) = event {
                 let wait = String(format: "%.1f", delay)
@@ -43,7 +45,7 @@ extension Gateway {
             summaries.append(pullOne(provider, options: options, transport: client, progress: progress))
         }
         progress(ProgressEvent(provider: "", message: "matching results to students"))
-        let matching = try matchChangedResults { sofar in
+        let matching = try matchChangedResults(roster: roster.wait()) { sofar in
             progress(ProgressEvent(provider: "", message: "\(sofar.considered) results matched"))
         }
         progress(ProgressEvent(provider: "", message: "running the data checks"))
