@@ -40,11 +40,18 @@ public final class Gateway: Sendable {
         try CheckRun(database: database, configDirectory: configDirectory, actor: actor).run(today: today)
     }
 
-    /// The checks after a pull or import: only results stored or matched since `since` and their
-    /// students, once the day's full run is recorded (else everything).
+    /// The checks after a pull, an import or a staff match decision: only results stored or
+    /// matched since `since` and their students, once the day's full run is recorded (else
+    /// everything).
     func runChecks(changedSince since: Date) throws -> CheckSummary {
         try CheckRun(database: database, configDirectory: configDirectory, actor: actor)
             .run(scope: .changedSince(Timestamp.string(since)))
+    }
+
+    /// The checks after a review or an upload: only these students, once the day's full run is
+    /// recorded (else everything).
+    func runChecks(students: Set<String>) throws -> CheckSummary {
+        try CheckRun(database: database, configDirectory: configDirectory, actor: actor).run(scope: .students(students))
     }
 }
 

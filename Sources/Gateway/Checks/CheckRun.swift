@@ -39,8 +39,9 @@ struct CheckRun {
         var result = try database.write { transaction in
             var summary = CheckSummary()
             var scoped = false
-            if case .changedSince(let since) = scope, try CheckScope.ranEverything(on: day.description, transaction) {
-                try CheckScope.prepare(since: since, transaction)
+            if case .everything = scope {
+            } else if try CheckScope.ranEverything(on: day.description, transaction) {
+                try scope.prepare(transaction)
                 scoped = true
             }
             summary.scope = scoped ? "changed" : "all"

@@ -5,20 +5,36 @@ import Store
 /// A pull or an import changes some results; the conditions that can change with them are those of
 /// the results themselves and of their students (old and new, when a result moved). Looking only
 /// there keeps a weekly pull's checks proportional to what it brought, not to the state's whole
-/// history. Expiry moves with the calendar instead, so the day's first run looks at everything.
+/// history; a review or an upload concerns one student. Expiry moves with the calendar instead,
+/// so the day's first run looks at everything.
 enum CheckScope {
     /// Every result, attainment and task (`certgate check`, a roster import, a review or upload).
     case everything
-    /// Results stored or matched at or after this timestamp, and their students; everything
-    /// when no full run has been recorded yet for the day.
+    /// Results stored or matched at or after this timestamp, and their students (a pull, an
+    /// import, a staff link or rejection); everything when no full run is recorded for the day.
     case changedSince(String)
+    /// These students' results and attainments (a review, an upload); everything when no full
+    /// run is recorded for the day.
+    case students(Set<String>)
 
     /// Fills the temporary tables `scope_results` and `scope_students` that scoped reads join on.
-    static func prepare(since: String, _ transaction: Transaction) throws {
+    func prepare(_ transaction: Transaction) throws {
         try transaction.execute("CREATE TEMP TABLE IF NOT EXISTS scope_results (id INTEGER PRIMARY KEY)")
         try transaction.execute("CREATE TEMP TABLE IF NOT EXISTS scope_students (student_id TEXT PRIMARY KEY)")
         try transaction.execute("DELETE FROM temp.scope_results")
         try transaction.execute("DELETE FROM temp.scope_students")
+        switch self {
+        case .everything: return
+        case .students(let students):
+            for student in students {
+                try transaction.execute("INSERT OR IGNORE INTO temp.scope_students (student_id) VALUES (?)", [student])
+            }
+            return
+        case .changedSince(let since): try Self.results(changedSince: since, transaction)
+        }
+    }
+
+    private static func results(changedSince since: String, _ transaction: Transaction) throws {
         try transaction.execute(
             """
             INSERT INTO temp.scope_results (id)

@@ -48,6 +48,7 @@ extension Gateway {
             }
         }
         let root = URL(fileURLWithPath: directory).resolvingSymlinksInPath().path
+        var students: Set<String> = []  // whose evidence changed, for the checks
         for (index, row) in rows.enumerated() {
             summary.rows += 1
             let file = row[.file] ?? ""
@@ -65,13 +66,14 @@ extension Gateway {
                         studentID: row[.studentID] ?? "", credentialCode: row[.credential] ?? "", path: path, earned: earned,
                         verificationCode: row[.verificationCode]))
                 if outcome.status == .duplicate { summary.duplicates += 1 } else { summary.stored += 1 }
+                students.insert(row[.studentID] ?? "")
                 progress(index + 1, rows.count, "\(file): \(outcome.status.rawValue) as evidence \(outcome.evidenceID) (attainment \(outcome.attainmentID), text \(outcome.text))")
             } catch {
                 summary.failed.append(.init(line: row.line, reason: "\(error)"))
                 progress(index + 1, rows.count, "\(name):\(row.line): \(error)")
             }
         }
-        _ = try runChecks()
+        _ = try runChecks(students: students)
         return summary
     }
 

@@ -51,7 +51,7 @@ extension Gateway {
     /// leaves nothing behind.
     public func addEvidence(_ upload: EvidenceUpload) throws -> EvidenceOutcome {
         let outcome = try storeEvidence(upload)
-        _ = try runChecks()
+        _ = try runChecks(students: [upload.studentID])
         return outcome
     }
 

@@ -63,7 +63,7 @@ extension Gateway {
             followed = try MatchRun(database: database, configDirectory: configDirectory, actor: actor)
                 .run(.candidate(provider: provider, candidateID: candidate))
         }
-        _ = try runChecks()
+        _ = try runChecks(changedSince: now)
         return followed
     }
 
@@ -88,7 +88,7 @@ extension Gateway {
                 transaction, actor: actor, action: "match.reject", subjectType: "exam_result", subjectID: "\(resultID)",
                 before: before, after: try Self.matchState(resultID, transaction), at: now)
         }
-        _ = try runChecks()
+        _ = try runChecks(changedSince: now)
     }
 
     private static func result(_ id: Int, _ transaction: Transaction) throws -> SQLRow {

@@ -33,7 +33,7 @@ extension Gateway {
         attainment id: Int, decision: ReviewDecision, method: VerificationMethod, comment: String?
     ) throws -> CheckSummary {
         let now = Date()
-        try database.write { transaction in
+        let student = try database.write { transaction in
             guard let row = try transaction.query("SELECT * FROM attainments WHERE id = ?", [id]).first else {
                 throw CertGateError(.input, "no attainment \(id); see certgate attainments")
             }
@@ -53,15 +53,16 @@ extension Gateway {
                     ("review_status", .text(decision.status)), ("verification_method", .text(method.rawValue)),
                     ("review_comment", comment.map { .text($0) } ?? .null),
                 ]), at: now)
+            return row["student_id"].string ?? ""
         }
-        return try runChecks()
+        return try runChecks(students: [student])
     }
 
     /// Overrides (or, with nil, restores) the computed reportable-for-Perkins flag, with a note.
     public func overrideReportable(attainment id: Int, reportable: Bool?, note: String) throws {
         let now = Date()
-        try database.write { transaction in
-            guard let row = try transaction.query("SELECT reportable, reportable_override FROM attainments WHERE id = ?", [id]).first else {
+        let student = try database.write { transaction in
+            guard let row = try transaction.query("SELECT reportable, reportable_override, student_id FROM attainments WHERE id = ?", [id]).first else {
                 throw CertGateError(.input, "no attainment \(id); see certgate attainments")
             }
             try transaction.execute(
@@ -72,8 +73,9 @@ extension Gateway {
                 after: ResultRecords.json([
                     ("reportable_override", reportable.map { .integer($0 ? 1 : 0) } ?? .null), ("reportable_note", .text(note)),
                 ]), at: now)
+            return row["student_id"].string ?? ""
         }
-        _ = try runChecks()
+        _ = try runChecks(students: [student])
     }
 
     /// Closes a task by hand (`certgate tasks resolve|dismiss`); the checks will not raise it again
