@@ -49,8 +49,7 @@ try FileManager.default.createDirectory(atPath: directory, withIntermediateDirec
 // --keep leaves the files and databases for a closer look.
 defer { if !arguments.contains("--keep") { try? FileManager.default.removeItem(atPath: directory) } else { print("kept \(directory)") } }
 
-// First, while this process is small: a child's peak memory as the kernel reports it (wait4)
-// starts from this process's size when it was started.
+// First: the end-to-end run, with certgate in processes of its own.
 if scaleRows > 0 {
     print("end to end: \(scaleRows)-row report, \(scaleStudents)-student roster, \(scalePages)-page pull (certgate run as staff run it)")
     let certgate = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("certgate").path
@@ -83,25 +82,37 @@ if scaleRows > 0 {
     let (again, _) = try scale.certgate(["import", files.report, "--provider", "certiport"])
     report("scale: the same report imported again", String(format: "%.1f s", again.seconds), String(format: "(nothing changes; peak memory %.0f MiB)", again.peakMiB))
 
-    // Two pulls of different results: from a server as fast as loopback allows (the client's own
-    // pace), then from one that takes scalePageMilliseconds to produce a page, as a provider does.
-    for (index, milliseconds) in [0, scalePageMilliseconds].enumerated() {
-        let server = try scale.pageServer(
-            pages: scalePages, rows: 100, pageSeconds: Double(milliseconds) / 1000, firstRow: 10_000_000 * (index + 1))
+    // Pulls of different results: from a server as fast as loopback allows (the client's own
+    // pace), then from one that takes scalePageMilliseconds to produce a page, as a provider does;
+    // then that one again, with nothing new (the overlap of a weekly pull).
+    let instant = try scale.pageServer(pages: scalePages, rows: 100, pageSeconds: 0, firstRow: 10_000_000)
+    let paced = try scale.pageServer(
+        pages: scalePages, rows: 100, pageSeconds: Double(scalePageMilliseconds) / 1000, firstRow: 20_000_000)
+    for (index, (server, milliseconds)) in [(instant, 0), (paced, scalePageMilliseconds), (paced, scalePageMilliseconds)].enumerated() {
         let floor = ScaleBenchmark.serverSeconds(server, pages: scalePages)
         let (pullRun, pulled) = try scale.certgate(
             ["pull", "--provider", "certiport", "--since", "2026-10-01", "--until", "2026-12-31", "--base-url", "certiport=\(server.baseURL)/certiport"],
             environment: ["CERTGATE_CERTIPORT_TOKEN": "bench"])
-        server.stop()
+        if index != 1 { server.stop() }
         let pullStored = (pulled["providers"] as? [[String: Any]])?.first ?? [:]
         let fetchAndStore = seconds(pullStored["seconds"])
         report(
-            "scale: pull of \(scalePages) pages × 100 rows, server taking \(milliseconds) ms a page", String(format: "%.1f s", pullRun.seconds),
+            "scale: pull of \(scalePages) pages × 100 rows, server taking \(milliseconds) ms a page\(index == 2 ? ", again" : "")",
+            String(format: "%.1f s", pullRun.seconds),
             String(
                 format: "(fetch, parse and store %.1f s, %.0f pages/s; the server alone %.1f s; then match %.1f s, checks %.1f s; %d new; peak memory %.0f MiB)",
                 fetchAndStore, Double(scalePages) / fetchAndStore, floor, seconds((pulled["matching"] as? [String: Any])?["seconds"]),
                 seconds((pulled["checks"] as? [String: Any])?["seconds"]), count(pullStored["new"]), pullRun.peakMiB))
     }
+    let (reviewRun, _) = try scale.certgate(["review", "approve", "1", "--method", "score_report", "--comment", "bench"])
+    report(
+        "scale: one review, with the checks of its student", String(format: "%.2f s", reviewRun.seconds),
+        String(format: "(peak memory %.0f MiB)", reviewRun.peakMiB))
+    let (checkRun, checked) = try scale.certgate(["check"])
+    report(
+        "scale: certgate check (everything)", String(format: "%.1f s", checkRun.seconds),
+        String(format: "(peak memory %.0f MiB; %d tasks resolved, %d opened)", checkRun.peakMiB, count(checked["tasks_resolved"]),
+            count(checked["tasks_opened"])))
     let size = (try FileManager.default.attributesOfItem(atPath: scale.database)[.size] as? Int) ?? 0
     report("scale: database size", String(format: "%.0f MiB", Double(size) / 1_048_576))
 }

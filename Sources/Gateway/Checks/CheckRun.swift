@@ -107,8 +107,10 @@ struct CheckRun {
     ) throws {
         struct OpenTask {
             var id: Int
-            var explanation: String?
-            var school: String?
+            /// Hashes of the explanation and school, not their text: a state has close to a million
+            /// open tasks.
+            var explanation: Int
+            var school: Int
         }
         let kinds = TaskKind.checkKinds.map(\.rawValue)
         let marks = kinds.map { _ in "?" }.joined(separator: ", ")
@@ -119,7 +121,7 @@ struct CheckRun {
         ) { row in
             let key = TaskKey(kind: row[1].string ?? "", subjectType: row[2].string ?? "", subjectID: row[3].string ?? "")
             if row[4].string == "open" {
-                open[key] = OpenTask(id: row[0].int ?? 0, explanation: row[6].string, school: row[7].string)
+                open[key] = OpenTask(id: row[0].int ?? 0, explanation: (row[6].string ?? "").hashValue, school: row[7].string.hashValue)
             } else if row[4].string == "dismissed" || row[5].string != "certgate" {
                 settledByStaff.insert(key)
             }
@@ -130,7 +132,7 @@ struct CheckRun {
             guard standing.insert(key).inserted else { continue }  // found twice: one task
             if let task = open[key] {
                 // Still open: keep its words current, writing only what changed.
-                if task.explanation != condition.explanation || task.school != condition.school {
+                if task.explanation != condition.explanation.hashValue || task.school != condition.school.hashValue {
                     try transaction.execute(
                         "UPDATE tasks SET explanation = ?, school = ? WHERE id = ?", [condition.explanation, condition.school, task.id])
                 }

@@ -41,7 +41,7 @@ struct RosterIndex: Sendable {
     }
 
     /// Starts building the index on its own thread and database connection (a WAL reader that
-    /// neither waits for nor holds up the pull's writes); `wait()` gives it, or nil if it failed
+    /// neither waits for nor holds up the pull's writes); `take()` gives it, or nil if it failed
     /// (matching then builds it itself and reports any error).
     final class Ahead: Sendable {
         private let built = Mutex<RosterIndex?>(nil)
@@ -55,10 +55,14 @@ struct RosterIndex: Sendable {
             }.start()
         }
 
-        func wait() -> RosterIndex? {
+        /// Waits for the index and hands it over; this keeps no reference (it is hundreds of
+        /// megabytes for a state, and the checks that follow need the memory).
+        func take() -> RosterIndex? {
             done.wait()
-            done.signal()
-            return built.withLock { $0 }
+            return built.withLock { index in
+                defer { index = nil }
+                return index
+            }
         }
     }
 

@@ -45,7 +45,7 @@ extension Gateway {
             summaries.append(pullOne(provider, options: options, transport: client, progress: progress))
         }
         progress(ProgressEvent(provider: "", message: "matching results to students"))
-        let matching = try matchChangedResults(roster: roster.wait()) { sofar in
+        let matching = try matchChangedResults(roster: roster.take()) { sofar in
             progress(ProgressEvent(provider: "", message: "\(sofar.considered) results matched"))
         }
         progress(ProgressEvent(provider: "", message: "running the data checks"))
