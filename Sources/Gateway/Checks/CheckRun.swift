@@ -60,8 +60,10 @@ struct CheckRun {
             data.attainments = attainments
             if scoped { subjects["attainment", default: []].formUnion(attainments.map { "\($0.id)" }) }
             try updateReportable(data, catalog, transaction)
-            let conditions = DataChecks(data: data, catalog: catalog, rules: rules, today: day).all()
-            try syncTasks(conditions, transaction, now: now, summary: &summary) { key in
+            var tasks = try TaskSync(transaction, actor: actor, now: now)
+            try DataChecks(data: data, catalog: catalog, rules: rules, today: day).run { try tasks.apply($0, transaction) }
+            summary.tasksOpened = tasks.opened
+            summary.tasksResolved = try tasks.resolveCleared(transaction) { key in
                 subjects[key.subjectType].map { $0.contains(key.subjectID) } ?? true
             }
             for row in try transaction.query(
@@ -89,67 +91,6 @@ struct CheckRun {
             if attainment.reportable != value {
                 try transaction.execute("UPDATE attainments SET reportable = ? WHERE id = ?", [value, attainment.id])
             }
-        }
-    }
-
-    /// One task per kind and subject. The kind's raw value and the subject type are constants and
-    /// IDs are short, so keys cost no allocation (a state-sized run holds about a million).
-    private struct TaskKey: Hashable {
-        var kind: String
-        var subjectType: String
-        var subjectID: String
-    }
-
-    /// - Parameter inScope: whether a task's subject was looked at; others are left as they are.
-    private func syncTasks(
-        _ conditions: [[Condition]], _ transaction: Transaction, now: Date, summary: inout CheckSummary,
-        inScope: (TaskKey) -> Bool
-    ) throws {
-        struct OpenTask {
-            var id: Int
-            /// Hashes of the explanation and school, not their text: a state has close to a million
-            /// open tasks.
-            var explanation: Int
-            var school: Int
-        }
-        let kinds = TaskKind.checkKinds.map(\.rawValue)
-        let marks = kinds.map { _ in "?" }.joined(separator: ", ")
-        var open: [TaskKey: OpenTask] = [:]
-        var settledByStaff: Set<TaskKey> = []
-        try transaction.forEach(
-            "SELECT id, kind, subject_type, subject_id, status, closed_by, explanation, school FROM tasks WHERE kind IN (\(marks))", kinds
-        ) { row in
-            let key = TaskKey(kind: row[1].string ?? "", subjectType: row[2].string ?? "", subjectID: row[3].string ?? "")
-            if row[4].string == "open" {
-                open[key] = OpenTask(id: row[0].int ?? 0, explanation: (row[6].string ?? "").hashValue, school: row[7].string.hashValue)
-            } else if row[4].string == "dismissed" || row[5].string != "certgate" {
-                settledByStaff.insert(key)
-            }
-        }
-        var standing: Set<TaskKey> = []
-        for condition in conditions.joined() {
-            let key = TaskKey(kind: condition.kind.rawValue, subjectType: condition.subjectType, subjectID: condition.subjectID)
-            guard standing.insert(key).inserted else { continue }  // found twice: one task
-            if let task = open[key] {
-                // Still open: keep its words current, writing only what changed.
-                if task.explanation != condition.explanation.hashValue || task.school != condition.school.hashValue {
-                    try transaction.execute(
-                        "UPDATE tasks SET explanation = ?, school = ? WHERE id = ?", [condition.explanation, condition.school, task.id])
-                }
-                continue
-            }
-            if settledByStaff.contains(key) { continue }
-            summary.tasksOpened += 1
-            try TaskRecords.insert(
-                condition.kind, subjectType: condition.subjectType, subjectID: condition.subjectID,
-                explanation: condition.explanation, assigneeRole: condition.role, school: condition.school, due: condition.due,
-                transaction, actor: actor, now: now)
-        }
-        for (key, task) in open where !standing.contains(key) && inScope(key) {
-            try TaskRecords.close(
-                task.id, status: "resolved", note: "the condition cleared when the checks ran again", closedBy: "certgate", transaction,
-                actor: actor, now: now)
-            summary.tasksResolved += 1
         }
     }
 }

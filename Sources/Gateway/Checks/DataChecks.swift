@@ -1,6 +1,5 @@
 import CertGateCore
 import Foundation
-import Synchronization
 
 /// A condition a check found: it stands until the data changes, and has one task while it does.
 struct Condition {
@@ -20,19 +19,15 @@ struct DataChecks {
     let rules: Rules
     let today: CalendarDate
 
-    /// Every check's conditions, check by check in a fixed order. The checks only read, so they run
-    /// side by side; the lists are handed over as they are, not joined into one copy.
-    func all() -> [[Condition]] {
-        let checks: [@Sendable (DataChecks) -> [Condition]] = [
-            { $0.evidence() }, { $0.retakes() }, { $0.proctors() }, { $0.unknownExams() }, { $0.attainmentChecks() },
-            { $0.certificates() },
-        ]
-        let found = Mutex<[Int: [Condition]]>([:])
-        DispatchQueue.concurrentPerform(iterations: checks.count) { index in
-            let conditions = checks[index](self)
-            found.withLock { $0[index] = conditions }
-        }
-        return found.withLock { found in checks.indices.map { found.removeValue(forKey: $0)! } }
+    /// Hands every check's conditions to `emit`, check by check in a fixed order, as they are
+    /// found: a state's run finds close to a million, and none needs to be kept.
+    func run(_ emit: (Condition) throws -> Void) rethrows {
+        try evidence(emit)
+        try retakes().forEach(emit)
+        try proctors(emit)
+        try unknownExams(emit)
+        try attainmentChecks(emit)
+        try certificates(emit)
     }
 
     private var due: CalendarDate { today.adding(days: rules.taskDueDays) }
@@ -42,8 +37,7 @@ struct DataChecks {
     private func credentialName(_ code: String) -> String { catalog.credential(code)?.name ?? code }
 
     /// Evidence the policy asks for: a provider score report (a stored result), a PDF, or both.
-    func evidence() -> [Condition] {
-        var found: [Condition] = []
+    func evidence(_ emit: (Condition) throws -> Void) rethrows {
         // A bundle's evidence is its components' evidence, which is checked on each of them.
         for attainment in data.attainments where attainment.reviewStatus != "rejected" && attainment.source != "bundle" {
             guard let credential = catalog.credential(attainment.credential) else { continue }
@@ -58,7 +52,7 @@ struct DataChecks {
             case .both: missing = !hasReport ? "a provider score report" : (!hasPDF ? "a certificate PDF" : nil)
             }
             guard let missing else { continue }
-            found.append(
+            try emit(
                 Condition(
                     kind: .evidenceMissing, subjectType: "attainment", subjectID: "\(attainment.id)",
                     explanation: "Attainment \(attainment.id): \(credentialName(attainment.credential)) for student \(attainment.studentID), "
@@ -68,7 +62,6 @@ struct DataChecks {
                     role: "cte_teacher", school: school(attainment.studentID),
                     due: attainment.earnedOn.adding(days: rules.evidence.graceDays)))
         }
-        return found
     }
 
     /// Attempts of one exam by one student, against every retake rule in force on each attempt's day.
@@ -129,15 +122,14 @@ struct DataChecks {
     }
 
     /// The proctor must not be the teacher of the student's aligned course that year.
-    func proctors() -> [Condition] {
-        var found: [Condition] = []
+    func proctors(_ emit: (Condition) throws -> Void) rethrows {
         for attempt in data.attempts {
             guard let student = attempt.studentID, let proctor = PersonName(attempt.proctor) else { continue }
             let courses = Set(catalog.credentials(provider: attempt.provider, exam: attempt.exam).flatMap(\.courses))
             let year = rules.schoolYear(of: attempt.day).description
             let teachers = (data.enrollments[student] ?? []).filter { $0.schoolYear == year && courses.contains($0.course) }
             guard let course = teachers.first(where: { PersonName($0.teacher)?.isSamePerson(as: proctor) == true }) else { continue }
-            found.append(
+            try emit(
                 Condition(
                     kind: .proctorIsTeacher, subjectType: "exam_result", subjectID: "\(attempt.id)",
                     explanation: "Result \(attempt.id): the proctor of \(attempt.exam) on \(attempt.day) is the teacher of student "
@@ -145,23 +137,21 @@ struct DataChecks {
                         + "proctor and a second, non-teaching person monitored; record that, or dismiss with a note.",
                     role: "cte_coordinator", school: school(student), due: due))
         }
-        return found
     }
 
     /// Exam codes the catalog does not know.
-    func unknownExams() -> [Condition] {
-        data.attempts.filter { catalog.credentials(provider: $0.provider, exam: $0.exam).isEmpty }.map { attempt in
-            Condition(
+    func unknownExams(_ emit: (Condition) throws -> Void) rethrows {
+        for attempt in data.attempts where catalog.credentials(provider: attempt.provider, exam: attempt.exam).isEmpty {
+            try emit(Condition(
                 kind: .unknownExam, subjectType: "exam_result", subjectID: "\(attempt.id)",
                 explanation: "Result \(attempt.id): exam code \(attempt.exam) from \(attempt.provider) is not in the credential "
                     + "catalog (config/credentials.json); add it, then run certgate check.",
-                role: "cte_coordinator", school: school(attempt.studentID), due: due)
+                role: "cte_coordinator", school: school(attempt.studentID), due: due))
         }
     }
 
     /// What uploaded certificates said: a text that disagrees, no text, a file used twice.
-    func certificates() -> [Condition] {
-        var found: [Condition] = []
+    func certificates(_ emit: (Condition) throws -> Void) rethrows {
         var firstStudent: [String: String] = [:]
         for item in data.evidence {
             let subject = "\(item.id)"
@@ -169,14 +159,14 @@ struct DataChecks {
             let schoolName = school(item.studentID)
             switch item.textStatus {
             case "differs":
-                found.append(
+                try emit(
                     Condition(
                         kind: .certificateMismatch, subjectType: "evidence", subjectID: subject,
                         explanation: "\(label): \(item.textDetail ?? "the certificate does not agree with the record"). "
                             + "Check the PDF; dismiss the task with a note if it is right.",
                         role: "school_lead", school: schoolName, due: due))
             case "no_text":
-                found.append(
+                try emit(
                     Condition(
                         kind: .evidenceUnreadable, subjectType: "evidence", subjectID: subject,
                         explanation: "\(label): the PDF has no text to read (a scan?); a person must compare it with the record "
@@ -185,7 +175,7 @@ struct DataChecks {
             default: break
             }
             if let other = firstStudent[item.sha256], other != item.studentID {
-                found.append(
+                try emit(
                     Condition(
                         kind: .evidenceReused, subjectType: "evidence", subjectID: subject,
                         explanation: "\(label): the same file was already uploaded for student \(other); one of them is wrong.",
@@ -194,12 +184,10 @@ struct DataChecks {
                 firstStudent[item.sha256] = item.studentID
             }
         }
-        return found
     }
 
     /// State code, course alignment, concentrator status, duplicates and expiry.
-    func attainmentChecks() -> [Condition] {
-        var found: [Condition] = []
+    func attainmentChecks(_ emit: (Condition) throws -> Void) rethrows {
         struct StudentCredential: Hashable {
             var student: String
             var credential: String
@@ -214,7 +202,7 @@ struct DataChecks {
             let schoolName = school(attainment.studentID)
             // An exam that only counts towards a bundle is never reported on its own.
             if credential.stateCode?.isEmpty ?? true, credential.type != "exam" {
-                found.append(
+                try emit(
                     Condition(
                         kind: .missingStateCode, subjectType: "attainment", subjectID: subject,
                         explanation: "\(label): \(credential.code) has no state certificate code in the catalog, so it cannot be reported.",
@@ -226,14 +214,14 @@ struct DataChecks {
                     $0.schoolYear == year && credential.courses.contains($0.course)
                 })
             {
-                found.append(
+                try emit(
                     Condition(
                         kind: .courseMismatch, subjectType: "attainment", subjectID: subject,
                         explanation: "\(label): the student has no enrollment in an aligned course (\(credential.courses.joined(separator: ", "))) in \(year).",
                         role: "school_lead", school: schoolName, due: due))
             }
             if let student = data.students[attainment.studentID], !student.isConcentrator, credential.perkinsReportable {
-                found.append(
+                try emit(
                     Condition(
                         kind: .notConcentrator, subjectType: "attainment", subjectID: subject,
                         explanation: "\(label): the student is not a CTE concentrator, so it does not count for Perkins 5S1; "
@@ -242,7 +230,7 @@ struct DataChecks {
             }
             let key = StudentCredential(student: attainment.studentID, credential: attainment.credential)
             if let first = seen[key] {
-                found.append(
+                try emit(
                     Condition(
                         kind: .duplicateAttainment, subjectType: "attainment", subjectID: subject,
                         explanation: "\(label): the same student already has \(credential.code) (attainment \(first)); "
@@ -256,13 +244,12 @@ struct DataChecks {
                 today.days(to: expires) <= rules.expiringWindowDays
             {
                 let when = expires < today ? "expired on \(expires)" : "expires on \(expires)"
-                found.append(
+                try emit(
                     Condition(
                         kind: .expiring, subjectType: "attainment", subjectID: subject,
                         explanation: "\(label): \(when); plan the renewal.", role: "cte_teacher", school: schoolName,
                         due: expires < today ? today : expires))
             }
         }
-        return found
     }
 }
