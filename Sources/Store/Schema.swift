@@ -8,11 +8,12 @@ public enum Schema {
     ]
 
     /// After a pull, the checks look only at results stored or matched since it began and at
-    /// those results' students.
+    /// those results' students; after a review, only at its student's tasks.
     static let v3 = """
         CREATE INDEX exam_results_updated ON exam_results (updated_at);
         CREATE INDEX matches_decided ON matches (decided_at);
         CREATE INDEX attainments_result ON attainments (result_id);
+        CREATE INDEX tasks_subject ON tasks (subject_type, subject_id);
         """
 
     /// Why an evidence file's text disagrees with its record (described, never quoted).

@@ -60,7 +60,7 @@ struct CheckRun {
             data.attainments = attainments
             if scoped { subjects["attainment", default: []].formUnion(attainments.map { "\($0.id)" }) }
             try updateReportable(data, catalog, transaction)
-            var tasks = try TaskSync(transaction, actor: actor, now: now)
+            var tasks = try TaskSync(transaction, subjects: scoped ? subjects : nil, actor: actor, now: now)
             try DataChecks(data: data, catalog: catalog, rules: rules, today: day).run { try tasks.apply($0, transaction) }
             summary.tasksOpened = tasks.opened
             summary.tasksResolved = try tasks.resolveCleared(transaction) { key in

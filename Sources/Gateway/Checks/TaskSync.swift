@@ -30,15 +30,15 @@ struct TaskSync {
     private var standing: Set<Key> = []
     private(set) var opened = 0
 
-    /// Reads the data checks' tasks, open and closed.
-    init(_ transaction: Transaction, actor: String, now: Date) throws {
+    /// Reads the data checks' tasks, open and closed: all of them, or for a run that looks at a
+    /// few subjects (a review, an upload), only theirs and the evidence's.
+    /// - Parameter subjects: the subjects looked at, by type; nil for all.
+    init(_ transaction: Transaction, subjects: [String: Set<String>]?, actor: String, now: Date) throws {
         self.actor = actor
         self.now = now
-        let kinds = TaskKind.checkKinds.map(\.rawValue)
-        let marks = kinds.map { _ in "?" }.joined(separator: ", ")
-        try transaction.forEach(
-            "SELECT id, kind, subject_type, subject_id, status, closed_by, explanation, school FROM tasks WHERE kind IN (\(marks))", kinds
-        ) { row in
+        var open: [Key: OpenTask] = [:]
+        var settledByStaff: Set<Key> = []
+        func read(_ row: SQLRow) {
             let key = Key(kind: row[1].string ?? "", subjectType: row[2].string ?? "", subjectID: row[3].string ?? "")
             if row[4].string == "open" {
                 open[key] = OpenTask(id: row[0].int ?? 0, explanation: (row[6].string ?? "").hashValue, school: row[7].string.hashValue)
@@ -46,7 +46,25 @@ struct TaskSync {
                 settledByStaff.insert(key)
             }
         }
+        let kinds = TaskKind.checkKinds.map(\.rawValue)
+        let ofKinds = "kind IN (\(kinds.map { _ in "?" }.joined(separator: ", ")))"
+        let select = "SELECT id, kind, subject_type, subject_id, status, closed_by, explanation, school FROM tasks"
+        if let subjects, subjects.values.reduce(0, { $0 + $1.count }) <= Self.fewSubjects {
+            for (type, ids) in subjects {
+                for id in ids {
+                    try transaction.forEach(select + " WHERE subject_type = ? AND subject_id = ? AND \(ofKinds)", [type, id] + kinds, read)
+                }
+            }
+            try transaction.forEach(select + " WHERE subject_type = 'evidence' AND \(ofKinds)", kinds, read)
+        } else {
+            try transaction.forEach(select + " WHERE \(ofKinds)", kinds, read)
+        }
+        self.open = open
+        self.settledByStaff = settledByStaff
     }
+
+    /// Up to this many subjects, their tasks are looked up one by one rather than all read.
+    static let fewSubjects = 20_000
 
     /// A condition the checks found.
     mutating func apply(_ condition: Condition, _ transaction: Transaction) throws {
