@@ -61,7 +61,17 @@ struct CheckRun {
             if scoped { subjects["attainment", default: []].formUnion(attainments.map { "\($0.id)" }) }
             try updateReportable(data, catalog, transaction)
             var tasks = try TaskSync(transaction, subjects: scoped ? subjects : nil, actor: actor, now: now)
-            try DataChecks(data: data, catalog: catalog, rules: rules, today: day).run { try tasks.apply($0, transaction) }
+            // The checks find conditions on one core while their tasks are written on the other.
+            let checks = DataChecks(data: data, catalog: catalog, rules: rules, today: day)
+            let found = Pipeline<Condition> { emit in try checks.run(emit) }
+            do {
+                while let batch = try found.next() {
+                    for condition in batch { try tasks.apply(condition, transaction) }
+                }
+            } catch {
+                found.cancel()
+                throw error
+            }
             summary.tasksOpened = tasks.opened
             summary.tasksResolved = try tasks.resolveCleared(transaction) { key in
                 subjects[key.subjectType].map { $0.contains(key.subjectID) } ?? true

@@ -50,6 +50,19 @@ struct MatchRun {
         func link(_ result: PendingResult) -> String? {
             result.candidateID.flatMap { links["\(result.providerID)\u{1F}\($0)"] }
         }
+
+        /// Learns the links a batch's confident matches teach, in result order (a candidate
+        /// already linked teaches nothing); returns which results teach one.
+        mutating func learn(_ batch: [PendingResult], _ plans: [Plan]) -> [Bool] {
+            zip(batch, plans).map { result, plan in
+                guard plan.decision.status == .matched, let student = plan.decision.studentID, let candidate = result.candidateID
+                else { return false }
+                let key = "\(result.providerID)\u{1F}\(candidate)"
+                guard links[key] == nil else { return false }
+                links[key] = student
+                return true
+            }
+        }
     }
 
     /// - Parameters:
@@ -58,32 +71,35 @@ struct MatchRun {
     func run(_ scope: Scope, roster: RosterIndex? = nil, progress: (MatchSummary) -> Void = { _ in }) throws -> MatchSummary {
         let started = Date()
         var summary = MatchSummary()
-        var context: Context?
-        var after = 0
+        func pending(after id: Int) throws -> [PendingResult] {
+            try database.read { try Self.pendingResults(scope, after: id, limit: Self.batchSize, $0) }
+        }
+        var batch = try pending(after: 0)
+        guard !batch.isEmpty else { return summary }
+        var context = try loadContext(roster)
+        var plans = match(batch, context)
         while true {
-            let pending = try database.read { try Self.pendingResults(scope, after: after, limit: Self.batchSize, $0) }
-            guard let last = pending.last else { break }
-            after = last.id
-            if context == nil { context = try loadContext(roster) }
-            let plans = match(pending, context!)
+            let teaches = context.learn(batch, plans)
+            // The next batch is matched (with the links this one taught) on the other core while
+            // this one is written.
+            let next = try pending(after: batch.last!.id)
+            let nextPlans = Background { [context] in next.isEmpty ? [] : match(next, context) }
             let now = Date()
             try database.write { transaction in
-                for (result, plan) in zip(pending, plans) {
-                    let decision = plan.decision
+                for (index, (result, plan)) in zip(batch, plans).enumerated() {
                     summary.considered += 1
-                    switch decision.status {
+                    switch plan.decision.status {
                     case .matched: summary.matched += 1
                     case .review: summary.review += 1
                     case .unmatched: summary.unmatched += 1
                     }
-                    let linked = context!.link(result) != nil
-                    try record(result, plan, schools: context!.schools, alreadyLinked: linked, transaction, now: now)
-                    if decision.status == .matched, !linked, let student = decision.studentID, let candidate = result.candidateID {
-                        context!.links["\(result.providerID)\u{1F}\(candidate)"] = student
-                    }
+                    try record(result, plan, schools: context.schools, teachesLink: teaches[index], transaction, now: now)
                 }
             }
             progress(summary)
+            plans = nextPlans.take()
+            guard !next.isEmpty else { break }
+            batch = next
         }
         guard summary.considered > 0 else { return summary }
         try database.write { transaction in
@@ -139,9 +155,10 @@ struct MatchRun {
         return pending.indices.map { byChunk[$0 % chunks]![$0 / chunks] }
     }
 
-    /// - Parameter alreadyLinked: the result's candidate already has a link to a student.
+    /// - Parameter teachesLink: the result is the first confident match of a candidate not yet
+    ///   linked: the link is stored, unless staff taught one meanwhile.
     private func record(
-        _ result: PendingResult, _ plan: Plan, schools: [String: String], alreadyLinked: Bool, _ transaction: Transaction, now: Date
+        _ result: PendingResult, _ plan: Plan, schools: [String: String], teachesLink: Bool, _ transaction: Transaction, now: Date
     ) throws {
         let (decision, json) = (plan.decision, plan.details)
         try transaction.execute(
@@ -156,7 +173,7 @@ struct MatchRun {
         let subject = "\(result.id)"
         switch decision.status {
         case .matched:
-            if let student = decision.studentID, let candidate = result.candidateID, !alreadyLinked {
+            if teachesLink, let student = decision.studentID, let candidate = result.candidateID {
                 // A confident match teaches the link, unless staff already taught one.
                 try transaction.execute(
                     """

@@ -2,7 +2,6 @@ import CertGateCore
 import Foundation
 import Matching
 import Store
-import Synchronization
 
 /// The roster side of matching: every student in the matcher's blocking index, and each one's
 /// school. For a state's 500,000 students it takes seconds to build, so a pull builds it on a
@@ -40,30 +39,11 @@ struct RosterIndex: Sendable {
         return "\(row[0].int ?? 0)|\(row[1].string ?? "")"
     }
 
-    /// Starts building the index on its own thread and database connection (a WAL reader that
-    /// neither waits for nor holds up the pull's writes); `take()` gives it, or nil if it failed
-    /// (matching then builds it itself and reports any error).
-    final class Ahead: Sendable {
-        private let built = Mutex<RosterIndex?>(nil)
-        private let done = DispatchSemaphore(value: 0)
-
-        init(databasePath: String, configDirectory: String) {
-            Thread { [self] in
-                let index = try? Database(path: databasePath).read { try RosterIndex($0, configDirectory: configDirectory) }
-                built.withLock { $0 = index }
-                done.signal()
-            }.start()
-        }
-
-        /// Waits for the index and hands it over; this keeps no reference (it is hundreds of
-        /// megabytes for a state, and the checks that follow need the memory).
-        func take() -> RosterIndex? {
-            done.wait()
-            return built.withLock { index in
-                defer { index = nil }
-                return index
-            }
-        }
+    /// Starts building the index on a thread and database connection of its own (a WAL reader
+    /// that neither waits for nor holds up the pull's writes); nil if that failed (matching then
+    /// builds it itself and reports any error).
+    static func ahead(databasePath: String, configDirectory: String) -> Background<RosterIndex?> {
+        Background { try? Database(path: databasePath).read { try RosterIndex($0, configDirectory: configDirectory) } }
     }
 
     private static func loadSettings(configDirectory: String) throws -> (MatchSettings, NicknameTable) {

@@ -32,7 +32,7 @@ struct Ingest {
                 INSERT INTO providers (provider_id, style, name) VALUES (?, ?, ?)
                 ON CONFLICT (provider_id) DO UPDATE SET style = excluded.style, name = excluded.name
                 """, [provider.id, provider.style, provider.name])
-            let parsed = ParsePipeline<Item> { emit in
+            let parsed = Pipeline<Item> { emit in
                 for document in documents {
                     try adapter.parse(document) { record in
                         switch record {

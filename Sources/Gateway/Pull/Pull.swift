@@ -32,7 +32,7 @@ extension Gateway {
         defer { withExtendedLifetime(lock) {} }
         let chosen = try chooseProviders(options)
         // Matching's roster index takes seconds to build for a state: build it while fetching.
-        let roster = RosterIndex.Ahead(databasePath: database.path, configDirectory: configDirectory)
+        let roster = RosterIndex.ahead(databasePath: database.path, configDirectory: configDirectory)
         let client = transport ?? HTTPClient(options: HTTPClient.Options(config.http)) { event in
             if case .retrying(let url, let attempt, let delay, let reason) = event {
                 let wait = String(format: "%.1f", delay)

@@ -1,10 +1,10 @@
-import AdapterKit
 import Foundation
 
-/// Parses feed documents on a thread of its own and hands the records over in batches, so a
-/// large import parses (CSV, dates, content hashes) on one core while SQLite stores on the other.
-/// At most a few batches wait at a time, so memory stays flat however large the file is.
-final class ParsePipeline<Item: Sendable>: @unchecked Sendable {
+/// Produces items on a thread of its own and hands them over in batches, so one core works them
+/// out while SQLite stores on the other: an import parses report rows (CSV, dates, content
+/// hashes), the checks find their conditions. At most a few batches wait at a time, so memory
+/// stays flat however many items there are.
+final class Pipeline<Item: Sendable>: @unchecked Sendable {
     // @unchecked: every stored property is read and written only while `condition` is locked.
     private let condition = NSCondition()
     private var batches: [[Item]] = []
@@ -13,8 +13,8 @@ final class ParsePipeline<Item: Sendable>: @unchecked Sendable {
     private var cancelled = false
     private let capacity = 4
 
-    /// Starts parsing at once. `produce` calls its argument for each item; it stops with an error
-    /// when the consumer has gone away.
+    /// Starts producing at once. `produce` calls its argument for each item; it stops with an
+    /// error when the consumer has gone away.
     init(batchSize: Int = 2000, produce: @escaping @Sendable (_ emit: (Item) throws -> Void) throws -> Void) {
         let thread = Thread { [self] in
             var batch: [Item] = []
@@ -56,8 +56,8 @@ final class ParsePipeline<Item: Sendable>: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// The next batch in order; nil when parsing ended. Throws what parsing threw, in its place
-    /// after the batches parsed before it.
+    /// The next batch in order; nil when the producer is done. Throws what the producer threw, in
+    /// its place after the batches produced before it.
     func next() throws -> [Item]? {
         condition.lock()
         defer { condition.unlock() }
@@ -70,7 +70,7 @@ final class ParsePipeline<Item: Sendable>: @unchecked Sendable {
         return nil
     }
 
-    /// Stops the parser (the consumer failed) and waits until it has.
+    /// Stops the producer (the consumer failed) and waits until it has.
     func cancel() {
         condition.lock()
         cancelled = true
