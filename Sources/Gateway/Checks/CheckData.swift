@@ -115,7 +115,7 @@ struct CheckData {
         return data
     }
 
-    static func readAttainments(_ transaction: Transaction, scoped: Bool = false) throws -> [Attainment] {
+    private static func readAttainments(_ transaction: Transaction, scoped: Bool) throws -> [Attainment] {
         var attainments: [Attainment] = []
         try transaction.forEach(
             """
