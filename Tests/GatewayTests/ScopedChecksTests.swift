@@ -8,8 +8,8 @@ import Testing
 @Suite struct ScopedChecksTests {
     typealias District = ChecksTests.District
 
-    func expectFullRunChangesNothing(_ district: District) throws {
-        let full = try district.gateway.runChecks()
+    static func expectFullRunChangesNothing(_ gateway: Gateway) throws {
+        let full = try gateway.runChecks()
         #expect(full.scope == "all")
         #expect(full.attainmentsCreated == 0 && full.attainmentsRemoved == 0)
         #expect(full.tasksOpened == 0 && full.tasksResolved == 0)
@@ -20,7 +20,7 @@ import Testing
         let report = try district.gateway.importFile(
             provider: "certiport", path: try district.directory.write("again.csv", ChecksTests.report))
         #expect(report.checks.scope == "changed")
-        try expectFullRunChangesNothing(district)
+        try Self.expectFullRunChangesNothing(district.gateway)
     }
 
     @Test func aResultThatMovesToAnotherStudentIsCheckedForBoth() throws {
@@ -45,7 +45,7 @@ import Testing
         #expect(try district.attainment("S3", "MOS-POWERPOINT").count == 1)
         #expect(try district.open("unknown_exam").count == 2)  // XX-999 before, ZZ-123 now
         #expect(try district.open("retake_too_soon").count >= 1)
-        try expectFullRunChangesNothing(district)
+        try Self.expectFullRunChangesNothing(district.gateway)
     }
 }
 
@@ -54,45 +54,40 @@ import Testing
     @Test func reviewsLinksRejectionsAndOverridesLeaveNothingForAFullRun() throws {
         let district = try ChecksTests.District()
         let gateway = district.gateway
-        let full = ScopedChecksTests()
         let word = try #require(try district.attainment("S1", "MOS-WORD").first?["id"].int)
         let review = try gateway.review(attainment: word, decision: .approve, method: .scoreReport, comment: "report checked")
         #expect(review.scope == "changed")
-        try full.expectFullRunChangesNothing(district)
+        try ScopedChecksTests.expectFullRunChangesNothing(gateway)
         // Rejecting Excel takes away the Associate bundle it completed.
         let excel = try #require(try district.attainment("S1", "MOS-EXCEL").first?["id"].int)
         _ = try gateway.review(attainment: excel, decision: .reject, method: .scoreReport, comment: "entered twice")
         #expect(try district.attainment("S1", "MOS-ASSOCIATE").isEmpty)
-        try full.expectFullRunChangesNothing(district)
+        try ScopedChecksTests.expectFullRunChangesNothing(gateway)
         try gateway.overrideReportable(attainment: word, reportable: false, note: "state says no")
-        try full.expectFullRunChangesNothing(district)
+        try ScopedChecksTests.expectFullRunChangesNothing(gateway)
         // Ben's MO-100 result belongs to Cy after all; Cy's unknown exam is none of ours.
         let results = try gateway.database.read {
             try $0.query("SELECT r.id, r.exam_code, m.student_id FROM exam_results r JOIN matches m ON m.result_id = r.id ORDER BY r.id")
         }
         let ben = try #require(results.first { $0[1].string == "MO-100" && $0[2].string == "S2" }?[0].int)
         _ = try gateway.linkResult(ben, to: "S3", note: "proctor's sheet")
-        try full.expectFullRunChangesNothing(district)
+        try ScopedChecksTests.expectFullRunChangesNothing(gateway)
         let unknown = try #require(results.first { $0[1].string == "XX-999" }?[0].int)
         try gateway.rejectResult(unknown, note: "not a student of ours")
-        try full.expectFullRunChangesNothing(district)
+        try ScopedChecksTests.expectFullRunChangesNothing(gateway)
     }
 
     @Test func uploadsLeaveNothingForAFullRun() throws {
         let setup = try EvidenceTests.Setup()
-        func expectFullRunChangesNothing() throws {
-            let full = try setup.gateway.runChecks()
-            #expect(full.attainmentsCreated == 0 && full.attainmentsRemoved == 0 && full.tasksOpened == 0 && full.tasksResolved == 0)
-        }
         _ = try setup.gateway.runChecks()  // the day's full run
         _ = try setup.add("S100132", "COMPTIA-ITF", setup.certificate("jean-luc-allen-comptia-itf.pdf"), code: "COMP001022938")
-        try expectFullRunChangesNothing()
+        try ScopedChecksTests.expectFullRunChangesNothing(setup.gateway)
         // The same file for another student: evidence reused.
         _ = try setup.add("S100133", "COMPTIA-ITF", setup.certificate("jean-luc-allen-comptia-itf.pdf"))
         #expect(try !setup.openTasks("evidence_reused").isEmpty)
-        try expectFullRunChangesNothing()
+        try ScopedChecksTests.expectFullRunChangesNothing(setup.gateway)
         _ = try setup.gateway.importEvidence(
             directory: Fixtures.path("mocks/certificates"), manifest: Fixtures.path("mocks/certificates/manifest.csv"))
-        try expectFullRunChangesNothing()
+        try ScopedChecksTests.expectFullRunChangesNothing(setup.gateway)
     }
 }

@@ -44,8 +44,16 @@ extension Gateway {
             if let url = options.baseURLs[provider.id] { provider.baseURL = url }
             summaries.append(pullOne(provider, options: options, transport: client, progress: progress))
         }
+        return try matchAndCheck(summaries, since: started, roster: roster.take(), progress: progress)
+    }
+
+    /// After a pull or an import stored its results: match what changed, then check it.
+    /// - Parameter roster: matching's roster index, when built ahead.
+    private func matchAndCheck(
+        _ summaries: [IngestSummary], since started: Date, roster: RosterIndex?, progress: (ProgressEvent) -> Void
+    ) throws -> PullReport {
         progress(ProgressEvent(provider: "", message: "matching results to students"))
-        let matching = try matchChangedResults(roster: roster.take()) { sofar in
+        let matching = try matchChangedResults(roster: roster) { sofar in
             progress(ProgressEvent(provider: "", message: "\(sofar.considered) results matched"))
         }
         progress(ProgressEvent(provider: "", message: "running the data checks"))
@@ -127,12 +135,7 @@ extension Gateway {
             documents, adapter: adapter, provider: provider, cursor: nil, action: "import", summary: &summary
         ) { stored in progress(ProgressEvent(provider: provider.id, message: "\(stored) rows stored")) }
         summary.seconds = Date().timeIntervalSince(started)
-        progress(ProgressEvent(provider: "", message: "matching results to students"))
-        let matching = try matchChangedResults { sofar in
-            progress(ProgressEvent(provider: "", message: "\(sofar.considered) results matched"))
-        }
-        progress(ProgressEvent(provider: "", message: "running the data checks"))
-        return PullReport(providers: [summary], matching: matching, checks: try runChecks(changedSince: started))
+        return try matchAndCheck([summary], since: started, roster: nil, progress: progress)
     }
 }
 
