@@ -56,6 +56,34 @@ import Testing
         #expect(rejected[2].reason.contains("neither a servsafeUserId nor an answerSheetNumber"))
     }
 
+    /// Every shape staff save a ServSafe file in gives the same results; a file of none says which are accepted.
+    @Test func exportShapesGiveTheSameResults() throws {
+        let adapter = try ServSafeAdapter(provider: Self.provider)
+        func keys(_ text: String) throws -> [String] {
+            var keys: [String] = []
+            for document in try adapter.documents(fromExport: Array(text.utf8), name: "f.json", readAt: Date()) {
+                try adapter.parse(document) { if case .result(let result) = $0 { keys.append(result.recordKey) } }
+            }
+            return keys
+        }
+        let pair = try keys(Self.export)
+        #expect(pair == ["SS-1|U1", "SS-1|sheet:A2"])
+        #expect(try keys("[\(Self.export), \(Self.export)]") == pair + pair)
+        let inline = #"""
+            {"sessionId": "SS-1", "examType": "MANAGER", "examDate": "2026-01-06", "passingPercent": 75, "examinees": [
+               {"servsafeUserId": "U1", "firstName": "Ava", "lastName": "O'Brien", "result": "PASS"},
+               {"answerSheetNumber": "A2", "firstName": "José", "lastName": "Brown", "result": "FAIL"}]}
+            """#
+        #expect(try keys(inline) == pair)
+        #expect(try keys("[\(inline)]") == pair)
+        #expect(try keys("{\"sessions\": [\(inline), \(inline.replacing("SS-1", with: "SS-2"))]}") == pair + ["SS-2|U1", "SS-2|sheet:A2"])
+        #expect { try keys(#"{"rows": []}"#) } throws: {
+            "\($0)".contains("not a ServSafe session export; accepted: ") && "\($0)".contains("examinees inline")
+        }
+        #expect { try keys(#"{"sessions": [{"sessionId": "SS-1"}]}"#) } throws: { "\($0)".contains("missing key 'examType'") }
+        #expect { try keys(String(Self.export.prefix(300))) } throws: { "\($0)".contains("the file looks cut off") }
+    }
+
     @Test func needsOAuth2Credentials() {
         var provider = Self.provider
         provider.auth = AuthSettings(type: .bearer, tokenEnv: "T")

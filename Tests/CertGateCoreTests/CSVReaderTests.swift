@@ -154,3 +154,36 @@ import Testing
         #expect { try table("") } throws: { "\($0)".contains("the file is empty") }
     }
 }
+
+@Suite struct CutOffInputTests {
+    enum Field: Hashable, Sendable { case a, b, c }
+    func table(_ text: String) throws -> CSVTable<Field> {
+        try CSVTable(
+            reader: CSVReader(bytes: Array(text.utf8), name: "f.csv"), name: "f.csv", aliases: [.a: ["A"], .b: ["B"], .c: ["C"]],
+            required: [.a])
+    }
+
+    @Test func aLastRowShortOfFieldsWithoutALineEndIsCutOff() throws {
+        let cut = try table("A,B,C\r\n1,2,3\r\n4,5")
+        _ = try cut.next()
+        #expect { try cut.next() } throws: { error in
+            let error = error as! InputError
+            return error.isCutOff && !error.isRecoverable && error.location.line == 3 && error.message.contains("2 of 3 fields")
+        }
+        // Short of fields but ended by a line end: a ragged row, kept as rejected, not a cut.
+        let ragged = try table("A,B,C\r\n4,5\r\n6,7,8\r\n")
+        #expect { try ragged.next() } throws: { ($0 as! InputError).isRecoverable }
+        #expect(try ragged.next()?.line == 3)
+        // Whole but with no final line end: fine.
+        let whole = try table("A,B,C\r\n1,2,3")
+        #expect(try whole.next()?.line == 2)
+    }
+
+    @Test func jsonThatStopsBeforeItsBracketsCloseIsCutOff() {
+        #expect(JSONCompleteness.cutOffAt(Array(#"{"a": [1, 2"#.utf8)) == 11)
+        #expect(JSONCompleteness.cutOffAt(Array(#"{"a": "x}"#.utf8)) != nil)
+        #expect(JSONCompleteness.cutOffAt(Array(#"{"a": "\"}"}"#.utf8)) == nil)
+        #expect(JSONCompleteness.cutOffAt(Array(#"{"a": 1} trailing"#.utf8)) == nil)
+        #expect(JSONCompleteness.cutOffAt([]) == nil)
+    }
+}

@@ -144,12 +144,15 @@ import Testing
     /// stored, its cursor stays, and the other provider is still pulled.
     @Test(arguments: [
         ("mocks/faults/html-login", "certiport", "sent an HTML page instead of a CSV report"),
-        ("mocks/faults/truncated-report", "certiport", "never closed (the file may be truncated)"),
+        ("mocks/faults/truncated-report", "certiport", "page 1 of 1 looks cut short: it stops at line 3 inside a quoted field"),
+        ("mocks/faults/cut-short-page", "certiport", "page 2 of 4 looks cut short: it stops at line 4 in the middle of a row"),
+        ("mocks/faults/short-page-rows", "certiport", "page 2 of 3 looks cut short: it holds 2 rows where a full page holds 5"),
         ("mocks/faults/auth-failure", "certiport", "HTTP 401"),
         ("mocks/faults/server-errors", "certiport", "HTTP 503"),
         ("mocks/faults/connection-reset", "certiport", "connection lost"),
         ("mocks/faults/missing-columns", "certiport", "no column for a required field"),
         ("mocks/faults/servsafe-malformed-json", "servsafe", "not an exam-session list"),
+        ("mocks/faults/servsafe-cut-json", "servsafe", "session list page 1 looks cut short: the JSON stops after"),
         ("mocks/faults/servsafe-bad-credentials", "servsafe", "refused the client credentials"),
     ])
     func faultFailsOnlyThatProvider(cassette: String, failing: String, message: String) throws {
@@ -170,6 +173,40 @@ import Testing
         #expect(try workspace.scalar("SELECT COUNT(*) FROM pull_cursors WHERE provider_id = '\(other)'").int == 1)
         #expect(try workspace.scalar("SELECT COUNT(*) FROM pull_runs WHERE provider_id = '\(failing)' AND status = 'failed'").int == 1)
         #expect(!outcome.stderr.contains("test-token") && !outcome.stderr.contains("test-secret"))
+    }
+
+    /// A page cut short once is fetched again and the pull stores every row.
+    @Test func pageCutShortOnceIsFetchedAgain() throws {
+        let workspace = try Workspace()
+        let server = try MockServeProcess(directory: Fixtures.path("mocks/faults/cut-short-once"))
+        let outcome = try workspace.pull(server, ["--provider", "certiport", "--since", "2026-01-05", "--until", "2026-01-11"])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(try summaries(outcome)["certiport"]?["new"] as? Int == 13)
+        #expect(try summaries(outcome)["certiport"]?["rejected"] as? Int == 0)
+        #expect(outcome.stderr.contains("cut short, fetching again"))
+    }
+
+    /// A hand-exported file that stops mid-record stores nothing and says where it stops.
+    @Test func importOfAFileCutOffStoresNothing() throws {
+        let workspace = try Workspace()
+        let whole = try workspace.directory.write(
+            "whole.csv",
+            "Candidate ID,First Name,Last Name,Exam Code,Exam Date,Result\r\nc1,Ana,Diaz,MO-200,01/06/2026 09:15 AM,Pass\r\n")
+        #expect(try workspace.run(["import", "--provider", "certiport", whole]).status == 0)
+        let cut = try workspace.directory.write(
+            "cut.csv",
+            "Candidate ID,First Name,Last Name,Exam Code,Exam Date,Result\r\nc2,Bo,Ng,MO-200,01/07/2026 09:15 AM,Pass\r\n"
+                + "c3,Cy,Lu,MO-100,01/07/2026 10:00 AM,Pass\r\nc4,Di,Ra,MO-2")
+        let outcome = try workspace.run(["import", "--provider", "certiport", cut])
+        #expect(outcome.status == 1)
+        #expect(outcome.stderr.contains("cut.csv:4: the file looks cut off at line 4"), "\(outcome.stderr)")
+        #expect(try workspace.scalar("SELECT COUNT(*) FROM exam_results").int == 1)
+        #expect(try workspace.scalar("SELECT COUNT(*) FROM rejected_records").int == 0)
+        // A file whose last row is whole but has no line end is not cut off.
+        let unterminated = try workspace.directory.write(
+            "unterminated.csv", "Candidate ID,First Name,Last Name,Exam Code,Exam Date,Result\r\nc5,Ed,Wu,MO-200,01/08/2026 09:15 AM,Pass")
+        #expect(try workspace.run(["import", "--provider", "certiport", unterminated]).status == 0)
+        #expect(try workspace.scalar("SELECT COUNT(*) FROM exam_results").int == 2)
     }
 
     @Test func missingCredentialFailsThatProviderNamingTheVariable() throws {

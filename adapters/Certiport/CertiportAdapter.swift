@@ -38,23 +38,48 @@ public struct CertiportAdapter: ProviderAdapter {
             throw FeedError(
                 provider: provider.id, feed: first.url, "the response has no valid X-Total-Pages header; is the base URL right?")
         }
-        var documents = [document(first, page: 1)]
+        var pages = [first]
         context.progress(FetchProgress(provider: provider.id, done: 1, total: max(total, 1), what: "pages"))
         if total > 1 {
             // The rest of the pages at once; the client keeps within the per-host limit.
             let results = context.transport.sendAll((2...total).map(request), maxConcurrent: 8)
             for (offset, result) in results.enumerated() {
-                let response = try result.get()
-                guard response.header("X-Total-Pages").flatMap({ Int($0.trimmingSpaces) }) == total else {
-                    throw FeedError(
-                        provider: provider.id, feed: response.url,
-                        "the page count changed during the pull (the report was regenerated); run the pull again")
-                }
-                documents.append(document(response, page: offset + 2))
+                pages.append(try samePageCount(result.get(), total: total))
                 context.progress(FetchProgress(provider: provider.id, done: offset + 2, total: total, what: "pages"))
             }
         }
-        return FetchedFeed(documents: documents, cursor: window.end)
+        // A page cut short is fetched again; one that stays short fails the pull before anything is stored.
+        let pageSize = first.header("X-Page-Size").flatMap { Int($0.trimmingSpaces) }.flatMap { $0 > 0 ? $0 : nil }
+        for attempt in 0...CutShortPages.retries {
+            for (index, page) in pages.enumerated() {
+                try document(page, page: index + 1).requireNotHTML(provider: provider.id, expected: "a CSV report")
+            }
+            let shapes = pages.enumerated().map { CutShortPages.CSVShape($1.body, name: "page \($0 + 1)") }
+            var short = shapes.enumerated().compactMap { index, shape in shape.cutOff.map { (page: index + 1, reason: $0) } }
+            if short.isEmpty { short = CutShortPages.shortOfRows(shapes.map(\.rows), pageSize: pageSize) }
+            guard let worst = short.first else { break }
+            guard attempt < CutShortPages.retries else {
+                throw CutShortPages.failure(
+                    provider: provider.id, feed: pages[worst.page - 1].url, page: "page \(worst.page) of \(total)",
+                    reason: worst.reason)
+            }
+            context.progress(
+                FetchProgress(provider: provider.id, done: short.count, total: total, what: "pages cut short, fetching again"))
+            let again = context.transport.sendAll(short.map { request($0.page) }, maxConcurrent: 8)
+            for (page, result) in zip(short.map(\.page), again) { pages[page - 1] = try samePageCount(result.get(), total: total) }
+        }
+        return FetchedFeed(documents: pages.enumerated().map { document($1, page: $0 + 1) }, cursor: window.end)
+    }
+
+    /// A page of a report whose page count is still `total`: a report regenerated during the pull
+    /// may have moved rows between pages.
+    private func samePageCount(_ response: HTTPResponse, total: Int) throws -> HTTPResponse {
+        guard response.header("X-Total-Pages").flatMap({ Int($0.trimmingSpaces) }) == total else {
+            throw FeedError(
+                provider: provider.id, feed: response.url,
+                "the page count changed during the pull (the report was regenerated); run the pull again")
+        }
+        return response
     }
 
     private func document(_ response: HTTPResponse, page: Int) -> FeedDocument {
@@ -86,7 +111,7 @@ public struct CertiportAdapter: ProviderAdapter {
                 try emit(.rejected(rejected(document, line: error.location.line, reason: error.message, raw: "\(error)")))
                 continue
             } catch let error as InputError {
-                throw FeedError(provider: provider.id, feed: document.feed, "\(error) (the report may be truncated)")
+                throw FeedError(provider: provider.id, feed: document.feed, "\(error)")
             }
             let source = CanonicalResult.SourceReference(
                 feed: document.feed, page: document.page, record: row.line, fetchedAt: document.fetchedAt)

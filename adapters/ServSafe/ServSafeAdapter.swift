@@ -30,32 +30,55 @@ public struct ServSafeAdapter: ProviderAdapter {
         // Sessions updated since the start of the window's first day, in the provider's zone.
         let since = ExamTime.parse(window.start.description, in: zone)!
         let sinceText = ExamTime.format(since, in: TimeZone(identifier: "UTC")!).replacing("+00:00", with: "Z")
-        var sessions: [Session] = []
+        struct ListPage {
+            var url: String
+            var page: SessionsPage
+        }
+        var pages: [ListPage] = []
         var cursor: String?
         var seenCursors: Set<String> = []
         repeat {
             var url = provider.url("v1/exam-sessions") + "?updatedSince=\(HTTPRequest.formEncode(sinceText))"
             if let cursor { url += "&cursor=\(HTTPRequest.formEncode(cursor))" }
-            let response = try token.send { .get(url, auth: $0) }
-            let page: SessionsPage = try decode(response, expected: "an exam-session list")
-            sessions += page.sessions
-            context.progress(FetchProgress(provider: provider.id, done: sessions.count, total: nil, what: "sessions listed"))
+            let page: SessionsPage = try fetchJSON(url, token: token, expected: "an exam-session list", name: "session list page \(pages.count + 1)")
+            pages.append(ListPage(url: url, page: page))
+            context.progress(
+                FetchProgress(provider: provider.id, done: pages.reduce(0) { $0 + $1.page.sessions.count }, total: nil, what: "sessions listed"))
             cursor = page.nextCursor
             if let cursor, !seenCursors.insert(cursor).inserted {
-                throw FeedError(provider: provider.id, feed: response.url, "the session list repeats cursor '\(cursor)'")
+                throw FeedError(provider: provider.id, feed: url, "the session list repeats cursor '\(cursor)'")
             }
         } while cursor != nil
+        // A list page holding fewer sessions than a full one while more follow was cut short.
+        for attempt in 0...CutShortPages.retries {
+            guard let worst = CutShortPages.shortOfRows(pages.map(\.page.sessions.count), pageSize: nil).first else { break }
+            let listed = pages[worst.page - 1]
+            guard attempt < CutShortPages.retries else {
+                throw CutShortPages.failure(
+                    provider: provider.id, feed: listed.url, page: "session list page \(worst.page) of \(pages.count)",
+                    reason: worst.reason.replacing("rows", with: "sessions"))
+            }
+            let again: SessionsPage = try fetchJSON(
+                listed.url, token: token, expected: "an exam-session list", name: "session list page \(worst.page)")
+            guard again.nextCursor == listed.page.nextCursor else {
+                throw FeedError(provider: provider.id, feed: listed.url, "the session list changed during the pull; run the pull again")
+            }
+            pages[worst.page - 1].page = again
+        }
+        let sessions = pages.flatMap(\.page.sessions)
 
-        // Score lists, several at once within the per-host limit.
-        let lists = try token.sendAll(
-            sessions.map { session in
-                { auth in .get(provider.url("v1/exam-sessions/\(HTTPRequest.formEncode(session.sessionId))/score-list"), auth: auth) }
-            })
+        // Score lists, several at once within the per-host limit; one cut short is fetched again alone.
+        let urls = sessions.map { provider.url("v1/exam-sessions/\(HTTPRequest.formEncode($0.sessionId))/score-list") }
+        let lists = try token.sendAll(urls.map { url in { auth in .get(url, auth: auth) } })
         var documents: [FeedDocument] = []
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         for (index, (session, response)) in zip(sessions, lists).enumerated() {
-            let scoreList: ScoreList = try decode(response, expected: "a score list")
+            let name = "the score list of session \(session.sessionId)"
+            let scoreList: ScoreList =
+                JSONCompleteness.cutOffAt(response.body) == nil
+                ? try decode(response, expected: "a score list")
+                : try fetchJSON(urls[index], token: token, expected: "a score list", name: name, sentOnce: true)
             guard scoreList.sessionId == session.sessionId else {
                 throw FeedError(provider: provider.id, feed: response.url, "the score list is for another session")
             }
@@ -65,6 +88,24 @@ public struct ServSafeAdapter: ProviderAdapter {
         }
         let latest = sessions.compactMap { ExamTime.parse($0.updatedAt, in: zone) }.max()
         return FetchedFeed(documents: documents, cursor: latest.map { ExamTime.day(of: $0, in: zone) })
+    }
+
+    /// Fetches and decodes a JSON document, fetching it again when it stops before its brackets
+    /// close (a generator that timed out); one that stays cut short fails the pull.
+    /// - Parameter sentOnce: the document was already fetched once and came back cut short.
+    private func fetchJSON<T: Decodable>(
+        _ url: String, token: TokenSource, expected: String, name: String, sentOnce: Bool = false
+    ) throws -> T {
+        for attempt in (sentOnce ? 1 : 0)...CutShortPages.retries {
+            let response = try token.send { .get(url, auth: $0) }
+            guard let cut = JSONCompleteness.cutOffAt(response.body) else { return try decode(response, expected: expected) }
+            if attempt == CutShortPages.retries {
+                throw CutShortPages.failure(
+                    provider: provider.id, feed: url, page: name,
+                    reason: "the JSON stops after \(cut) bytes, before its brackets close")
+            }
+        }
+        preconditionFailure("the loop returns or throws")
     }
 
     private func decode<T: Decodable>(_ response: HTTPResponse, expected: String) throws -> T {
@@ -82,21 +123,46 @@ public struct ServSafeAdapter: ProviderAdapter {
         try documents(fromExport: FeedDocument(file: path, feed: name, readAt: readAt).contents(), name: name, readAt: readAt)
     }
 
-    /// Splits a session export (one session with its score list, or an array of them) into one
-    /// document per session.
+    /// The shapes of a hand-saved ServSafe file, as the error for a file of none of them lists them.
+    static let exportShapes = [
+        #"{"session": {...}, "scoreList": {...}} (a pulled session with its score list)"#,
+        #"an array of those"#,
+        #"{"sessions": [{"sessionId", "examType", "examDate", ..., "examinees": [...]}]} (sessions with examinees inline)"#,
+        #"an array of sessions with examinees inline, or one such session"#,
+    ]
+
+    /// Splits a session export into one document per session. Accepts each of `exportShapes`.
     public func documents(fromExport bytes: [UInt8], name: String, readAt: Date) throws -> [FeedDocument] {
+        if let cut = JSONCompleteness.cutOffAt(bytes) {
+            throw FeedError(
+                provider: provider.id, feed: name,
+                "the file looks cut off: its JSON stops after \(cut) bytes, before its brackets close; nothing was stored")
+        }
+        let data = Data(bytes)
         let decoder = JSONDecoder()
+        // Which shape the file means, from its top-level keys, so an error speaks of that shape.
+        let top = try? JSONSerialization.jsonObject(with: data)
+        let first = (top as? [Any])?.first ?? top
+        let keys = Set((first as? [String: Any])?.keys.map { $0 } ?? [])
         let sessions: [SessionDocument]
         do {
-            if let many = try? decoder.decode([SessionDocument].self, from: Data(bytes)) {
-                sessions = many
-            } else {
-                sessions = [try decoder.decode(SessionDocument.self, from: Data(bytes))]
+            switch (top is [Any], keys) {
+            case (true, let keys) where keys.contains("session"): sessions = try decoder.decode([SessionDocument].self, from: data)
+            case (false, let keys) where keys.contains("session"): sessions = [try decoder.decode(SessionDocument.self, from: data)]
+            case (false, let keys) where keys.contains("sessions"):
+                sessions = try decoder.decode(InlineSessionList.self, from: data).sessions.map(\.document)
+            case (true, let keys) where keys.contains("examinees"):
+                sessions = try decoder.decode([InlineSession].self, from: data).map(\.document)
+            case (false, let keys) where keys.contains("examinees"): sessions = [try decoder.decode(InlineSession.self, from: data).document]
+            default:
+                throw FeedError(
+                    provider: provider.id, feed: name,
+                    "not a ServSafe session export; accepted: " + Self.exportShapes.joined(separator: "; "))
             }
         } catch let error as DecodingError {
             throw FeedError(
                 provider: provider.id, feed: name,
-                "not a ServSafe session export (expected {\"session\": …, \"scoreList\": …} or an array of them): \(error.readableDescription)")
+                "not a ServSafe session export (\(error.readableDescription)); accepted: " + Self.exportShapes.joined(separator: "; "))
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

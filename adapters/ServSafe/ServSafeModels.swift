@@ -24,7 +24,7 @@ struct Session: Codable {
 /// `GET /v1/exam-sessions/{id}/score-list`.
 struct ScoreList: Codable {
     var sessionId: String
-    var passingPercent: Double
+    var passingPercent: Double?
     var examinees: [Lenient<Examinee>]
 }
 
@@ -49,6 +49,33 @@ struct Examinee: Codable {
 struct SessionDocument: Codable {
     var session: Session
     var scoreList: ScoreList
+}
+
+/// A session as staff save it from the portal: the session with its examinees inline (one
+/// object, an array of them, or `{"sessions": [...]}`).
+struct InlineSession: Decodable {
+    var sessionId: String
+    var examType: String
+    var examDate: String
+    var proctor: Session.Party?
+    var location: Session.Party?
+    var updatedAt: String?
+    var passingPercent: Double?
+    var examinees: [Lenient<Examinee>]
+
+    /// The same session as a pull stores it.
+    var document: SessionDocument {
+        SessionDocument(
+            session: Session(
+                sessionId: sessionId, examType: examType, examDate: examDate, proctor: proctor, location: location,
+                updatedAt: updatedAt ?? examDate),
+            scoreList: ScoreList(sessionId: sessionId, passingPercent: passingPercent, examinees: examinees))
+    }
+}
+
+/// `{"sessions": [...]}` with each session's examinees inline.
+struct InlineSessionList: Decodable {
+    var sessions: [InlineSession]
 }
 
 /// `POST /oauth/token` answer.

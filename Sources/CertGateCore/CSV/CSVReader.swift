@@ -7,6 +7,9 @@ public struct CSVRecord: Sendable {
     public var fields: [String]
     /// The 1-based line the record starts on (a quoted field may span several lines).
     public var line: Int
+    /// Whether a line end closed the record. Only the last record of an input may lack one; when
+    /// it is also short of fields, the input was cut off mid-record.
+    public var terminated: Bool = true
 }
 
 /// A streaming RFC 4180 CSV reader.
@@ -167,11 +170,11 @@ public final class CSVReader {
         if state == .quoted {
             throw InputError(
                 InputLocation(file: name, line: quoteLine, field: "column \(fields.count + 1)"),
-                "a quoted field is never closed (the file may be truncated)", isRecoverable: false)
+                "the file looks cut off at line \(quoteLine): a quoted field is never closed", isCutOff: true)
         }
         guard sawAnything else { return nil }
         try finishField()
-        return CSVRecord(fields: fields, line: startLine)
+        return CSVRecord(fields: fields, line: startLine, terminated: false)
     }
 }
 

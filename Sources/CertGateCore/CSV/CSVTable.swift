@@ -73,6 +73,13 @@ public final class CSVTable<Field: Hashable & Sendable> {
     /// The next row, or nil at the end.
     public func next() throws -> Row? {
         guard let record = try reader.next() else { return nil }
+        if !record.terminated && record.fields.count < width {
+            // A report generator that timed out flushes what it had: the rows after this one are lost.
+            throw InputError(
+                InputLocation(file: name, line: record.line),
+                "the file looks cut off at line \(record.line): its last row has \(record.fields.count) of \(width) fields "
+                    + "and no line end", isCutOff: true)
+        }
         guard record.fields.count == width else {
             throw InputError(
                 InputLocation(file: name, line: record.line),

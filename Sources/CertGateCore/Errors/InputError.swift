@@ -31,11 +31,15 @@ public struct InputError: Error, Sendable, CustomStringConvertible {
     /// Whether reading can go on after this error (a bad value or a ragged row), or the input
     /// cannot be trusted past it (an unclosed quote, bytes that are not UTF-8).
     public var isRecoverable: Bool
+    /// Whether the input stops mid-record: it was cut off (a timed-out report generator, a
+    /// partial download), so what came before the cut must not be taken as the whole.
+    public var isCutOff: Bool
 
-    public init(_ location: InputLocation, _ message: String, isRecoverable: Bool = true) {
+    public init(_ location: InputLocation, _ message: String, isRecoverable: Bool = true, isCutOff: Bool = false) {
         self.location = location
         self.message = message
-        self.isRecoverable = isRecoverable
+        self.isRecoverable = isRecoverable && !isCutOff
+        self.isCutOff = isCutOff
     }
 
     public var description: String { "\(location): \(message)" }
