@@ -108,6 +108,51 @@ public final class HTTPClient: Sendable {
     }
 
     private func sendOnce(_ request: HTTPRequest, attempt: Int) -> Result<HTTPResponse, HTTPError> {
+        var request = request
+        for _ in 0...options.maxRedirects {
+            let result = sendHop(request, attempt: attempt)
+            guard case .success(let response) = result, request.carriesCredentials, (300..<400).contains(response.status),
+                let location = response.header("Location")
+            else { return result }
+            switch redirect(request, to: location, status: response.status) {
+            case .success(let next): request = next
+            case .failure(let error): return .failure(error)
+            }
+        }
+        return .failure(
+            HTTPError(kind: .tooManyRedirects, url: request.url, attempts: attempt, message: "more than \(options.maxRedirects) redirects"))
+    }
+
+    /// Where a redirect of a request carrying a credential may go: the same origin (scheme, host
+    /// and port) for a GET with an auth header; nowhere for a request with a body, which would
+    /// re-send it (an OAuth2 client secret) to wherever the server says.
+    private func redirect(_ request: HTTPRequest, to location: String, status: Int) -> Result<HTTPRequest, HTTPError> {
+        func refused(_ message: String) -> Result<HTTPRequest, HTTPError> {
+            .failure(HTTPError(kind: .redirectRefused, url: request.url, attempts: 1, message: message))
+        }
+        guard request.body == nil else {
+            return refused(
+                "the server answered \(status) with a redirect; a request carrying credentials in its body is never sent on "
+                    + "(set the provider's base_url to the final address)")
+        }
+        guard let from = URLComponents(string: request.url), let base = URL(string: request.url),
+            let target = URL(string: location, relativeTo: base)?.absoluteURL, let to = URLComponents(url: target, resolvingAgainstBaseURL: true)
+        else { return refused("the server answered \(status) with a redirect to an unreadable address") }
+        func origin(_ url: URLComponents) -> String {
+            let scheme = url.scheme?.lowercased() ?? ""
+            return "\(scheme)://\(url.host?.lowercased() ?? ""):\(url.port ?? (scheme == "https" ? 443 : 80))"
+        }
+        guard origin(from) == origin(to) else {
+            return refused(
+                "the server redirected to another origin (\(origin(to))); credentials are never sent there "
+                    + "(set the provider's base_url to the final address)")
+        }
+        var next = request
+        next.url = target.absoluteString
+        return .success(next)
+    }
+
+    private func sendHop(_ request: HTTPRequest, attempt: Int) -> Result<HTTPResponse, HTTPError> {
         guard let url = URLComponents(string: request.url), let scheme = url.scheme?.lowercased(),
             scheme == "http" || scheme == "https", let host = url.host, !host.isEmpty
         else {

@@ -26,6 +26,11 @@ public struct HTTPRequest: Sendable {
         self.auth = auth
     }
 
+    /// Whether the request carries a credential: an `auth` header, or a body (an OAuth2 token
+    /// request sends its client secret there). Such a request is never sent on to another origin
+    /// by a redirect, and a body never across any redirect.
+    public var carriesCredentials: Bool { auth != nil || body != nil }
+
     /// A GET request.
     public static func get(_ url: String, headers: [(name: String, value: String)] = [], auth: HTTPAuth? = nil)
         -> HTTPRequest

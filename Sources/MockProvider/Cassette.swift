@@ -120,7 +120,14 @@ extension Cassette {
             guard !bodyFile.hasPrefix("/"), !bodyFile.split(separator: "/").contains("..") else {
                 throw CassetteError(file, "\(place).body_file must be a path inside the cassette's folder")
             }
-            guard let data = FileManager.default.contents(atPath: (folder as NSString).appendingPathComponent(bodyFile)) else {
+            // A symlink could still point outside: compare real paths.
+            let path = (folder as NSString).appendingPathComponent(bodyFile)
+            let realFolder = (folder as NSString).resolvingSymlinksInPath
+            let realPath = (path as NSString).resolvingSymlinksInPath
+            guard realPath.hasPrefix(realFolder.hasSuffix("/") ? realFolder : realFolder + "/") else {
+                throw CassetteError(file, "\(place).body_file '\(bodyFile)' leads outside the cassette's folder (a symlink?)")
+            }
+            guard let data = FileManager.default.contents(atPath: realPath) else {
                 throw CassetteError(file, "\(place).body_file '\(bodyFile)' cannot be read")
             }
             response.body = Array(data)

@@ -20,6 +20,7 @@ public final class Database: Sendable {
         self.path = path
         let connection = try Connection(path: path)
         try connection.configure(busyTimeout: busyTimeout)
+        try Self.restrictToOwner(path)
         try Migrator(migrations: migrations).migrate(connection)
         self.connection = connection
     }
@@ -43,6 +44,22 @@ public final class Database: Sendable {
     /// The journal mode SQLite reports (`wal` for a file database).
     public func journalMode() throws -> String {
         try locked { try $0.pragma("journal_mode") }
+    }
+
+    /// The database and its WAL and shared-memory files hold student data: readable by their
+    /// owner only. A file made with a looser mode (another tool, an older umask) is tightened.
+    private static func restrictToOwner(_ path: String) throws {
+        guard path != ":memory:", !path.hasPrefix("file:") else { return }
+        for file in [path, path + "-wal", path + "-shm"] {
+            var info = stat()
+            guard stat(file, &info) == 0, info.st_mode & 0o077 != 0 else { continue }
+            guard chmod(file, info.st_mode & 0o700) == 0 else {
+                throw DatabaseError(
+                    code: 1,
+                    message: "'\(file)' is readable by other users (mode \(String(info.st_mode & 0o777, radix: 8))) and cannot be "
+                        + "made owner-only: \(String(cString: strerror(errno))); run certgate as the file's owner or chmod 600 it")
+            }
+        }
     }
 
     private func locked<T>(_ body: (Connection) throws -> T) rethrows -> T {

@@ -31,7 +31,7 @@ struct ScaleBenchmark {
         try Self.write(paths.0) { out in
             out("Student ID,First Name,Middle Name,Last Name,Date of Birth,School,Grade,CTE Concentrator\r\n")
             for (index, person) in roster.enumerated() {
-                out(CSVWriter.line([
+                out(CSVWriter.dataLine([
                     "S\(index)", person.first, person.middle ?? "", person.last, person.dateOfBirth.description,
                     Self.schools[index % 3], "\(9 + index % 4)", index % 3 == 0 ? "Y" : "N",
                 ]))
@@ -62,7 +62,7 @@ struct ScaleBenchmark {
         let taken = String(
             format: "%02d/%02d/2026 %02d:%02d:%02d %@", month, row % 28 + 1, row % 12 + 1, row % 60, (row / 60) % 60,
             row % 2 == 0 ? "AM" : "PM")
-        return CSVWriter.line([
+        return CSVWriter.dataLine([
             "cand\(index)", typed.first, typed.last, birth, Self.exams[row % Self.exams.count], taken,
             "\(600 + row % 350)", "700", row % 4 == 0 ? "Fail" : "Pass", "Brooks, Terrence",
         ])

@@ -49,6 +49,12 @@ struct ParsedArguments {
         globals = GlobalOptions(environment: environment)
         var index = 0
         var onlyWords = false
+        for (position, argument) in arguments.enumerated() {
+            if let control = argument.firstControlCharacter(allowingLineBreaks: true) {
+                throw UsageError(
+                    "argument \(position + 1) holds the control character \(control.codePointName); IDs, names and notes may not")
+            }
+        }
         while index < arguments.count {
             let argument = arguments[index]
             index += 1

@@ -36,6 +36,8 @@ struct Output {
     }
 
     func table() -> String {
+        // Data cannot forge lines or send terminal commands: control characters print escaped.
+        let rows = rows.map { $0.map(\.escapingControlCharacters) }
         let widths = columns.indices.map { column in
             ([columns[column]] + rows.map { $0[column] }).map(\.count).max() ?? 0
         }
@@ -48,6 +50,6 @@ struct Output {
     }
 
     func csv() -> String {
-        ([columns] + rows).map { $0.map(CSVWriter.quote).joined(separator: ",") }.joined(separator: "\r\n")
+        ([columns] + rows).map { $0.map(CSVWriter.cell).joined(separator: ",") }.joined(separator: "\r\n")
     }
 }

@@ -187,3 +187,19 @@ import Testing
         #expect(JSONCompleteness.cutOffAt([]) == nil)
     }
 }
+
+@Suite struct TextSafetyTests {
+    @Test func formulaCellsGetALeadingQuoteAndNumbersStay() {
+        #expect(CSVWriter.line(["=cmd|' /C calc'!A0", "+1-2", "@SUM(A1)", "-2+3", "\tx", "S100", "-12.5", "", "a,b"])
+            == "'=cmd|' /C calc'!A0,'+1-2,'@SUM(A1),'-2+3,'\tx,S100,-12.5,,\"a,b\"\r\n")
+        #expect(CSVWriter.dataLine(["=x", "+1"]) == "=x,+1\r\n")
+    }
+
+    @Test func controlCharactersAreFoundAndEscaped() {
+        #expect("S3\u{0}X".firstControlCharacter()?.codePointName == "U+0000")
+        #expect("Zoë Ångström".firstControlCharacter() == nil)
+        #expect("a\u{85}b".firstControlCharacter()?.codePointName == "U+0085")
+        #expect("line\none".firstControlCharacter(allowingLineBreaks: true) == nil)
+        #expect("\u{1B}[2Jx\ny".escapingControlCharacters == "\\u{1B}[2Jx\\ny")
+    }
+}

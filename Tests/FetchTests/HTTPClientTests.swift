@@ -239,6 +239,36 @@ import Testing
         #expect(peak.load(ordering: .relaxed) == 2)
     }
 
+    /// A token request answered 307 to another host would re-POST the client secret there: it is
+    /// never sent on, and the other host sees nothing.
+    @Test func credentialsNeverFollowARedirectToAnotherOrigin() throws {
+        let elsewhere = try LoopbackServer { request in .text(String(decoding: request.body, as: UTF8.self)) }
+        let token = try LoopbackServer { request in
+            request.path == "/same" ? .text("same origin: \(request.header("authorization") ?? "none")")
+                : .redirect(to: elsewhere.baseURL + "/steal", status: 307)
+        }
+        let client = HTTPClient(options: Self.options())
+        let post = try #require(throws: HTTPError.self) {
+            try client.send(.post(token.baseURL + "/oauth/token", form: [("client_secret", "very-secret")]))
+        }
+        #expect(post.kind == .redirectRefused)
+        #expect(post.message.contains("never sent on"))
+        let auth = try #require(
+            try AuthSettings(type: .apiKey, tokenEnv: "K", header: "X-API-Key").resolve(environment: ["K": "key-1"]))
+        let get = try #require(throws: HTTPError.self) { try client.send(.get(token.baseURL + "/report", auth: auth)) }
+        #expect(get.kind == .redirectRefused)
+        #expect(get.message.contains("another origin"))
+        #expect(elsewhere.requests.isEmpty)
+        // Within the same origin a GET with its credential is followed.
+        let same = try LoopbackServer { request in
+            request.path == "/old" ? .redirect(to: "/new", status: 301) : .text("here: \(request.header("x-api-key") ?? "none")")
+        }
+        #expect(try client.send(.get(same.baseURL + "/old", auth: auth)).text == "here: key-1")
+        // A plain GET with no credential follows redirects anywhere, as before.
+        #expect(try client.send(.get(token.baseURL + "/away")).text == "")
+        #expect(elsewhere.requests.count == 1)
+    }
+
     @Test func authHeaderIsSentButNeverShownInErrors() throws {
         let token = "s3cr3t-token-value"
         let server = try LoopbackServer { _ in .text("denied", status: 401) }

@@ -59,6 +59,21 @@ import Testing
         #expect { try Cassette.loadAll(directory: directory.path) } throws: { "\($0)".contains(message) }
     }
 
+    /// `mock serve` never serves a file outside the cassette's folder, even through a symlink.
+    @Test func bodyFileSymlinkLeadingOutsideIsRefused() throws {
+        let outside = try TemporaryDirectory()
+        let secret = try outside.write("secret.txt", "not for the mock")
+        let directory = try TemporaryDirectory()
+        try directory.write("cassette.json", #"{"interactions": [{"request": {"path": "/r"}, "responses": [{"body_file": "page.csv"}]}]}"#)
+        try FileManager.default.createSymbolicLink(atPath: directory.file("page.csv"), withDestinationPath: secret)
+        #expect { try Cassette.loadAll(directory: directory.path) } throws: { "\($0)".contains("leads outside the cassette's folder") }
+        // A symlink to a file inside the folder is fine.
+        try FileManager.default.removeItem(atPath: directory.file("page.csv"))
+        try directory.write("real.csv", "a,b\n")
+        try FileManager.default.createSymbolicLink(atPath: directory.file("page.csv"), withDestinationPath: directory.file("real.csv"))
+        #expect(try Cassette.loadAll(directory: directory.path).count == 1)
+    }
+
     @Test func bundledFeedsLoad() throws {
         let cassettes = try Cassette.loadAll(directory: Fixtures.path("mocks/feeds"))
         #expect(cassettes.count == 2)

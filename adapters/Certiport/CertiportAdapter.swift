@@ -185,7 +185,7 @@ public struct CertiportAdapter: ProviderAdapter {
                 personal[index] = column
             }
         }
-        var lines = [CSVWriter.line(header.fields)]
+        var lines = [CSVWriter.dataLine(header.fields)]
         while let record = try reader.next() {
             var fields = record.fields
             for (index, column) in personal where index < fields.count && !fields[index].isEmpty {
@@ -199,7 +199,7 @@ public struct CertiportAdapter: ProviderAdapter {
                 default: fields[index] = pseudonyms.identifier(value)
                 }
             }
-            lines.append(CSVWriter.line(fields))
+            lines.append(CSVWriter.dataLine(fields))
         }
         return Array(lines.joined().utf8)
     }

@@ -199,6 +199,17 @@ public struct ServSafeAdapter: ProviderAdapter {
     private func result(_ session: Session, _ list: ScoreList, _ examinee: Examinee, _ source: CanonicalResult.SourceReference)
         throws -> CanonicalResult
     {
+        let texts: KeyValuePairs<String, String?> = [
+            "sessionId": session.sessionId, "examType": session.examType, "proctor": session.proctor?.name,
+            "location": session.location?.name ?? session.location?.id, "servsafeUserId": examinee.servsafeUserId,
+            "answerSheetNumber": examinee.answerSheetNumber, "firstName": examinee.firstName, "lastName": examinee.lastName,
+            "email": examinee.email, "certificateNumber": examinee.certificateNumber,
+        ]
+        for (field, value) in texts {
+            if let control = value?.firstControlCharacter() {
+                throw ServSafeRowError("\(field) holds the control character \(control.codePointName); IDs and names may not")
+            }
+        }
         guard let key = examinee.servsafeUserId ?? examinee.answerSheetNumber.map({ "sheet:\($0)" }) else {
             throw ServSafeRowError("neither a servsafeUserId nor an answerSheetNumber")
         }

@@ -85,6 +85,13 @@ public final class CSVTable<Field: Hashable & Sendable> {
                 InputLocation(file: name, line: record.line),
                 "the row has \(record.fields.count) fields but the header has \(width)")
         }
+        for (field, index) in columns {
+            if let control = record.fields[index].firstControlCharacter() {
+                throw InputError(
+                    InputLocation(file: name, line: record.line, field: headerNames[field]),
+                    "holds the control character \(control.codePointName); IDs, names and codes may not (a corrupt export?)")
+            }
+        }
         return Row(line: record.line, values: record.fields, columns: columns)
     }
 

@@ -7,7 +7,7 @@ struct Condition {
     var subjectType: String
     var subjectID: String
     var explanation: String
-    var role: String
+    var role: StaffRole
     var school: String?
     var due: CalendarDate
 }
@@ -59,7 +59,7 @@ struct DataChecks {
                         + "earned \(attainment.earnedOn), needs \(missing) (policy for \(credential.provider): \(requirement.rawValue)"
                         + (rules.evidence.districtAlwaysPDF ? ", district keeps a PDF of every certificate" : "")
                         + "). Attach it with certgate evidence add.",
-                    role: "cte_teacher", school: school(attainment.studentID),
+                    role: .cteTeacher, school: school(attainment.studentID),
                     due: attainment.earnedOn.adding(days: rules.evidence.graceDays)))
         }
     }
@@ -93,7 +93,7 @@ struct DataChecks {
                                 kind: .retakeTooSoon, subjectType: "exam_result", subjectID: subject,
                                 explanation: "Result \(attempt.id): student \(attempt.studentID!) retook \(attempt.exam) on \(attempt.day), "
                                     + "\(gap) day(s) after the attempt on \(previous.day); \(rule.name) requires \(needed).",
-                                role: "school_lead", school: school(attempt.studentID), due: due)
+                                role: .schoolLead, school: school(attempt.studentID), due: due)
                         }
                     }
                     let year = rules.schoolYear(of: attempt.day)
@@ -103,7 +103,7 @@ struct DataChecks {
                             kind: .tooManyAttempts, subjectType: "exam_result", subjectID: subject,
                             explanation: "Result \(attempt.id): attempt \(sameYear) of \(attempt.exam) by student \(attempt.studentID!) in "
                                 + "school year \(year); \(rule.name) allows \(limit).",
-                            role: "school_lead", school: school(attempt.studentID), due: due)
+                            role: .schoolLead, school: school(attempt.studentID), due: due)
                     }
                     if let window = rule.maxAttemptsInWindow {
                         let inWindow = attempts[...index].filter { $0.day.days(to: attempt.day) < window.days }.count
@@ -112,7 +112,7 @@ struct DataChecks {
                                 kind: .tooManyAttempts, subjectType: "exam_result", subjectID: subject,
                                 explanation: "Result \(attempt.id): \(inWindow) attempts of \(attempt.exam) by student \(attempt.studentID!) "
                                     + "within \(window.days) days; \(rule.name).",
-                                role: "school_lead", school: school(attempt.studentID), due: due)
+                                role: .schoolLead, school: school(attempt.studentID), due: due)
                         }
                     }
                 }
@@ -135,7 +135,7 @@ struct DataChecks {
                     explanation: "Result \(attempt.id): the proctor of \(attempt.exam) on \(attempt.day) is the teacher of student "
                         + "\(student)'s course \(course.course) in \(year). Allowed only when the teacher is the only approved "
                         + "proctor and a second, non-teaching person monitored; record that, or dismiss with a note.",
-                    role: "cte_coordinator", school: school(student), due: due))
+                    role: .cteCoordinator, school: school(student), due: due))
         }
     }
 
@@ -146,7 +146,7 @@ struct DataChecks {
                 kind: .unknownExam, subjectType: "exam_result", subjectID: "\(attempt.id)",
                 explanation: "Result \(attempt.id): exam code \(attempt.exam) from \(attempt.provider) is not in the credential "
                     + "catalog (config/credentials.json); add it, then run certgate check.",
-                role: "cte_coordinator", school: school(attempt.studentID), due: due))
+                role: .cteCoordinator, school: school(attempt.studentID), due: due))
         }
     }
 
@@ -164,14 +164,14 @@ struct DataChecks {
                         kind: .certificateMismatch, subjectType: "evidence", subjectID: subject,
                         explanation: "\(label): \(item.textDetail ?? "the certificate does not agree with the record"). "
                             + "Check the PDF; dismiss the task with a note if it is right.",
-                        role: "school_lead", school: schoolName, due: due))
+                        role: .schoolLead, school: schoolName, due: due))
             case "no_text":
                 try emit(
                     Condition(
                         kind: .evidenceUnreadable, subjectType: "evidence", subjectID: subject,
                         explanation: "\(label): the PDF has no text to read (a scan?); a person must compare it with the record "
                             + "before it counts as verified.",
-                        role: "school_lead", school: schoolName, due: due))
+                        role: .schoolLead, school: schoolName, due: due))
             default: break
             }
             if let other = firstStudent[item.sha256], other != item.studentID {
@@ -179,7 +179,7 @@ struct DataChecks {
                     Condition(
                         kind: .evidenceReused, subjectType: "evidence", subjectID: subject,
                         explanation: "\(label): the same file was already uploaded for student \(other); one of them is wrong.",
-                        role: "data_clerk", school: schoolName, due: due))
+                        role: .dataClerk, school: schoolName, due: due))
             } else if firstStudent[item.sha256] == nil {
                 firstStudent[item.sha256] = item.studentID
             }
@@ -206,7 +206,7 @@ struct DataChecks {
                     Condition(
                         kind: .missingStateCode, subjectType: "attainment", subjectID: subject,
                         explanation: "\(label): \(credential.code) has no state certificate code in the catalog, so it cannot be reported.",
-                        role: "cte_coordinator", school: schoolName, due: due))
+                        role: .cteCoordinator, school: schoolName, due: due))
             }
             let year = rules.schoolYear(of: attainment.earnedOn).description
             if !credential.courses.isEmpty,
@@ -218,7 +218,7 @@ struct DataChecks {
                     Condition(
                         kind: .courseMismatch, subjectType: "attainment", subjectID: subject,
                         explanation: "\(label): the student has no enrollment in an aligned course (\(credential.courses.joined(separator: ", "))) in \(year).",
-                        role: "school_lead", school: schoolName, due: due))
+                        role: .schoolLead, school: schoolName, due: due))
             }
             if let student = data.students[attainment.studentID], !student.isConcentrator, credential.perkinsReportable {
                 try emit(
@@ -226,7 +226,7 @@ struct DataChecks {
                         kind: .notConcentrator, subjectType: "attainment", subjectID: subject,
                         explanation: "\(label): the student is not a CTE concentrator, so it does not count for Perkins 5S1; "
                             + "confirm the status in the SIS.",
-                        role: "school_lead", school: schoolName, due: due))
+                        role: .schoolLead, school: schoolName, due: due))
             }
             let key = StudentCredential(student: attainment.studentID, credential: attainment.credential)
             if let first = seen[key] {
@@ -235,7 +235,7 @@ struct DataChecks {
                         kind: .duplicateAttainment, subjectType: "attainment", subjectID: subject,
                         explanation: "\(label): the same student already has \(credential.code) (attainment \(first)); "
                             + "reject the one entered twice in review.",
-                        role: "data_clerk", school: schoolName, due: due))
+                        role: .dataClerk, school: schoolName, due: due))
             } else {
                 seen[key] = attainment.id
             }
@@ -247,7 +247,7 @@ struct DataChecks {
                 try emit(
                     Condition(
                         kind: .expiring, subjectType: "attainment", subjectID: subject,
-                        explanation: "\(label): \(when); plan the renewal.", role: "cte_teacher", school: schoolName,
+                        explanation: "\(label): \(when); plan the renewal.", role: .cteTeacher, school: schoolName,
                         due: expires < today ? today : expires))
             }
         }

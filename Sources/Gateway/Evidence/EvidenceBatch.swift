@@ -122,14 +122,14 @@ extension Gateway {
             guard let data = FileManager.default.contents(atPath: files.path(for: sha)), SHA256.hex([UInt8](data)) == sha else {
                 throw CertGateError(.io, "evidence \(row["id"].int ?? 0) is missing or damaged in the evidence folder (\(files.path(for: sha)))")
             }
-            try writeOwnerOnly(data, to: target)
+            try OwnerOnlyFile.write(data, to: target)
             index.append(CSVWriter.line([
                 fileName, row["student_id"].string ?? "", row["credential_code"].string ?? "", row["earned_on"].string ?? "", sha,
                 row["original_name"].string ?? "", row["verification_code"].string ?? "", row["text_status"].string ?? "",
                 row["added_by"].string ?? "", row["added_at"].string ?? "",
             ]))
         }
-        try writeOwnerOnly(Data(index.joined().utf8), to: (directory as NSString).appendingPathComponent("index.csv"))
+        try OwnerOnlyFile.write(index.joined().utf8, to: (directory as NSString).appendingPathComponent("index.csv"))
         try database.write { transaction in
             try AuditLog.append(
                 transaction, actor: actor, action: "evidence.export", subjectType: studentID != nil ? "student" : "credential",
@@ -138,10 +138,4 @@ extension Gateway {
         return rows.count
     }
 
-    /// Writes a file readable by the owner only; a failure is an error, never a silently missing file.
-    private func writeOwnerOnly(_ data: Data, to path: String) throws {
-        guard FileManager.default.createFile(atPath: path, contents: data, attributes: [.posixPermissions: 0o600]) else {
-            throw CertGateError(.io, "cannot write '\(path)'")
-        }
-    }
 }

@@ -42,14 +42,7 @@ struct EvidenceFiles {
             chmod(walk, 0o700)
             walk = (walk as NSString).deletingLastPathComponent
         }
-        let temporary = directory + "/.\(sha256).\(getpid()).partial"
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
-            throw CertGateError(.io, "cannot write to the evidence folder '\(root)'")
-        }
-        guard rename(temporary, target) == 0 else {
-            unlink(temporary)
-            throw CertGateError(.io, "cannot store evidence in '\(root)': \(String(cString: strerror(errno)))")
-        }
+        try OwnerOnlyFile.write(bytes, to: target)
         return true
     }
 

@@ -183,7 +183,7 @@ extension Gateway {
                 explanation: "A certificate uploaded for student \(upload.studentID) (\(upload.credentialCode)) was quarantined: "
                     + "\(reason). It is kept apart at \(files.path(for: sha256, folder: "quarantine")) and is not evidence; "
                     + "ask for a clean copy.",
-                assigneeRole: "cte_coordinator", school: nil, due: TaskRecords.day(now, plus: 7), transaction, actor: actor, now: now)
+                assigneeRole: .cteCoordinator, school: nil, due: TaskRecords.day(now, plus: 7), transaction, actor: actor, now: now)
             try AuditLog.append(
                 transaction, actor: actor, action: "evidence.quarantine", subjectType: "file", subjectID: sha256,
                 after: ResultRecords.json([("student_id", .text(upload.studentID)), ("reason", .text(reason))]), at: now)

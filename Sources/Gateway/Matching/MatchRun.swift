@@ -194,7 +194,7 @@ struct MatchRun {
             }
             try TaskRecords.open(
                 .matchReview, subjectType: "exam_result", subjectID: subject, explanation: plan.explanation ?? "",
-                assigneeRole: "data_clerk", school: decision.candidates.first.flatMap { schools[$0.studentID] } ?? result.testingSite,
+                assigneeRole: .dataClerk, school: decision.candidates.first.flatMap { schools[$0.studentID] } ?? result.testingSite,
                 due: TaskRecords.day(now, plus: 7), transaction, actor: actor, now: now)
         case .unmatched:
             if result.hadOpenTask {
@@ -204,7 +204,7 @@ struct MatchRun {
             }
             try TaskRecords.open(
                 .unmatchedResult, subjectType: "exam_result", subjectID: subject, explanation: plan.explanation ?? "",
-                assigneeRole: "data_clerk", school: result.testingSite, due: TaskRecords.day(now, plus: 14), transaction, actor: actor, now: now)
+                assigneeRole: .dataClerk, school: result.testingSite, due: TaskRecords.day(now, plus: 14), transaction, actor: actor, now: now)
         }
     }
 

@@ -12,7 +12,12 @@ final class PullLock {
 
     /// Takes the lock, or fails at once naming the process that holds it.
     init(databasePath: String) throws {
-        let path = databasePath + ".pull-lock"
+        // One lock per database file however its path is spelled (`q.db`, `./q.db`, a symlink).
+        let resolved = realpath(databasePath, nil).map { pointer in
+            defer { free(pointer) }
+            return String(cString: pointer)
+        }
+        let path = (resolved ?? databasePath) + ".pull-lock"
         descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
             throw CertGateError(.io, "cannot open the pull lock '\(path)': \(String(cString: strerror(errno)))")

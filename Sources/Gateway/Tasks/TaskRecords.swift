@@ -52,7 +52,7 @@ enum TaskRecords {
     }
 
     static func open(
-        _ kind: TaskKind, subjectType: String, subjectID: String, explanation: String, assigneeRole: String, school: String?,
+        _ kind: TaskKind, subjectType: String, subjectID: String, explanation: String, assigneeRole: StaffRole, school: String?,
         due: CalendarDate, _ transaction: Transaction, actor: String, now: Date
     ) throws {
         let existing = try transaction.scalar(
@@ -70,14 +70,14 @@ enum TaskRecords {
     /// Adds an open task the caller knows is not open yet, and audits it; returns its ID.
     @discardableResult
     static func insert(
-        _ kind: TaskKind, subjectType: String, subjectID: String, explanation: String, assigneeRole: String, school: String?,
+        _ kind: TaskKind, subjectType: String, subjectID: String, explanation: String, assigneeRole: StaffRole, school: String?,
         due: CalendarDate, _ transaction: Transaction, actor: String, now: Date
     ) throws -> Int {
         try transaction.execute(
             """
             INSERT INTO tasks (kind, subject_type, subject_id, status, explanation, assignee_role, school, due_on, created_at)
             VALUES (?, ?, ?, 'open', ?, ?, ?, ?, ?)
-            """, [kind.rawValue, subjectType, subjectID, explanation, assigneeRole, school, due.description, Timestamp.string(now)])
+            """, [kind.rawValue, subjectType, subjectID, explanation, assigneeRole.rawValue, school, due.description, Timestamp.string(now)])
         let id = Int(transaction.lastInsertRowID)
         try AuditLog.append(
             transaction, actor: actor, action: "task.open", subjectType: "task", subjectID: "\(id)",

@@ -1,3 +1,4 @@
+import CertGateCore
 import Foundation
 import Gateway
 
@@ -11,6 +12,9 @@ enum AttainmentsCommand {
             OptionSpec(name: "--status", valueName: "pending|approved|rejected|follow_up", help: "only this review status"),
         ],
         run: { invocation in
+            if let status = invocation.option("--status"), ReviewStatus(rawValue: status) == nil {
+                throw UsageError("unknown --status \(status); statuses: \(ReviewStatus.list)")
+            }
             let gateway = try invocation.openGateway()
             let rows = try gateway.database.read {
                 try $0.query(
@@ -105,7 +109,7 @@ enum ExportCommand {
             guard let year = SchoolYear(parsing: text) else { throw UsageError("--year must be a school year like 2025-26") }
             let result = try invocation.openGateway().export(format, year: year)
             if let path = invocation.option("--out") {
-                try Data(result.text.utf8).write(to: URL(fileURLWithPath: path))
+                try OwnerOnlyFile.write(result.text.utf8, to: path)
                 invocation.printError("certgate: wrote \(result.records) record(s) to \(path)")
             } else {
                 FileHandle.standardOutput.write(Data(result.text.utf8))

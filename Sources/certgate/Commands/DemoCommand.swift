@@ -102,7 +102,7 @@ enum DemoCommand {
         for format in [ExportFormat.perkins, .sisCSV, .floridaSurvey5] {
             let result = try gateway.export(format, year: year)
             let path = "certgate-\(format.rawValue)-\(year).\(format == .floridaSurvey5 ? "txt" : "csv")"
-            try Data(result.text.utf8).write(to: URL(fileURLWithPath: path))
+            try OwnerOnlyFile.write(result.text.utf8, to: path)
             invocation.print("  \(path): \(result.records) record(s), \(result.refused.count) not exported (listed by certgate export)")
         }
         invocation.print("database: \(invocation.globals.databasePath)")

@@ -11,15 +11,18 @@ enum TasksCommand {
             OptionSpec(name: "--status", valueName: "open|resolved|dismissed", help: "default open"),
             OptionSpec(name: "--kind", valueName: "KIND", help: "e.g. evidence_missing, retake_too_soon, match_review"),
             OptionSpec(name: "--school", valueName: "NAME", help: "only this school's tasks"),
-            OptionSpec(name: "--role", valueName: "ROLE", help: "only tasks for this role (cte_coordinator, school_lead, cte_teacher, data_clerk)"),
+            OptionSpec(name: "--role", valueName: "ROLE", help: "only tasks for this role (\(StaffRole.list))"),
         ],
         details: "Each task says what is wrong and what to do, who should do it and by when. Kinds: "
             + TaskKind.allCases.map(\.rawValue).joined(separator: ", ") + ".",
         run: run)
 
     static func run(_ invocation: Invocation) throws -> Int32 {
-        let status = invocation.option("--status") ?? "open"
-        guard ["open", "resolved", "dismissed"].contains(status) else { throw UsageError("--status must be open, resolved or dismissed") }
+        let status = invocation.option("--status") ?? TaskStatus.open.rawValue
+        guard TaskStatus(rawValue: status) != nil else { throw UsageError("unknown --status \(status); statuses: \(TaskStatus.list)") }
+        if let role = invocation.option("--role"), StaffRole(rawValue: role) == nil {
+            throw UsageError("unknown --role \(role); roles: \(StaffRole.list)")
+        }
         if let kind = invocation.option("--kind"), TaskKind(rawValue: kind) == nil {
             throw UsageError("unknown --kind \(kind); kinds: \(TaskKind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
