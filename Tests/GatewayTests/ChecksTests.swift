@@ -124,6 +124,32 @@ import Testing
         #expect(note == "the condition cleared when the checks ran again")
     }
 
+    /// Any of the student's CTE teachers that year, not only the aligned course's, and ServSafe
+    /// session proctors too.
+    @Test func proctorWhoTeachesAnyOfTheStudentsCoursesIsFlagged() throws {
+        let district = try District()
+        let header = ChecksTests.report.split(separator: "\n")[0]
+        _ = try district.gateway.importFile(
+            provider: "certiport",
+            path: try district.directory.write(
+                "more.csv", header + "\nc2,S2,Ben,Eto,03/04/2008,MO-200,12/01/2025 10:00 AM,800,700,Pass,Daniel Okafor\n"))
+        _ = try district.gateway.importFile(
+            provider: "servsafe",
+            path: try district.directory.write(
+                "session.json",
+                #"{"sessionId": "SS-7", "examType": "FOOD_HANDLER", "examDate": "2025-12-02", "proctor": {"name": "Rivera, Ana"}, "#
+                    + #""examinees": [{"servsafeUserId": "U1", "firstName": "Ana", "lastName": "Diaz", "dateOfBirth": "2008-01-02", "#
+                    + #""result": "PASS"}]}"#))
+        let excel = try district.resultID("MO-200", "2025-12-01")
+        let servsafe = try district.resultID("FOOD_HANDLER", "2025-12-02")
+        let flagged = try district.open("proctor_is_teacher")
+        #expect(flagged.contains(excel) && flagged.contains(servsafe), "\(flagged)")
+        let explanation = try district.gateway.database.read {
+            try $0.scalar("SELECT explanation FROM tasks WHERE kind = 'proctor_is_teacher' AND subject_id = ?", [excel]).string
+        }
+        #expect(explanation?.contains("teaches student S2's course 8009100 in 2025-26") == true, "\(explanation ?? "")")
+    }
+
     @Test func proctorWhoTeachesTheAlignedCourseIsFlagged() throws {
         let district = try District()
         // "A. Rivera" proctored; Ana's aligned course is taught by "Rivera, Ana".

@@ -121,20 +121,26 @@ struct DataChecks {
         return found.values.sorted { $0.subjectID < $1.subjectID }
     }
 
-    /// The proctor must not be the teacher of the student's aligned course that year.
+    /// The proctor must not be the student's course teacher: any CTE course the student takes
+    /// that school year, the course aligned with the credential named first when it is one.
     func proctors(_ emit: (Condition) throws -> Void) rethrows {
         for attempt in data.attempts {
             guard let student = attempt.studentID, let proctor = PersonName(attempt.proctor) else { continue }
-            let courses = Set(catalog.credentials(provider: attempt.provider, exam: attempt.exam).flatMap(\.courses))
             let year = rules.schoolYear(of: attempt.day).description
-            let teachers = (data.enrollments[student] ?? []).filter { $0.schoolYear == year && courses.contains($0.course) }
-            guard let course = teachers.first(where: { PersonName($0.teacher)?.isSamePerson(as: proctor) == true }) else { continue }
+            let taught = (data.enrollments[student] ?? []).filter {
+                $0.schoolYear == year && PersonName($0.teacher)?.isSamePerson(as: proctor) == true
+            }
+            guard !taught.isEmpty else { continue }
+            let aligned = Set(catalog.credentials(provider: attempt.provider, exam: attempt.exam).flatMap(\.courses))
+            let courses = taught.filter { aligned.contains($0.course) } + taught.filter { !aligned.contains($0.course) }
+            let named = courses.map { aligned.contains($0.course) ? "\($0.course) (aligned with the exam)" : $0.course }
             try emit(
                 Condition(
                     kind: .proctorIsTeacher, subjectType: "exam_result", subjectID: "\(attempt.id)",
-                    explanation: "Result \(attempt.id): the proctor of \(attempt.exam) on \(attempt.day) is the teacher of student "
-                        + "\(student)'s course \(course.course) in \(year). Allowed only when the teacher is the only approved "
-                        + "proctor and a second, non-teaching person monitored; record that, or dismiss with a note.",
+                    explanation: "Result \(attempt.id): the proctor of \(attempt.exam) on \(attempt.day) teaches student \(student)'s "
+                        + "course\(named.count == 1 ? "" : "s") \(named.joined(separator: ", ")) in \(year). Allowed only when the "
+                        + "teacher is the only approved proctor and a second, non-teaching person monitored; record that, or "
+                        + "dismiss with a note.",
                     role: .cteCoordinator, school: school(student), due: due))
         }
     }
