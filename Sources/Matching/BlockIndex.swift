@@ -26,6 +26,7 @@ struct BlockIndex: Sendable {
         for (index, student) in students.enumerated() {
             let keys = Self.keys(first: student.first, last: student.last, dateOfBirth: student.dateOfBirth, nicknames: nicknames)
                 + Self.wideKeys(first: student.first, last: student.last, dateOfBirth: student.dateOfBirth)
+                + (student.hasSingleName ? student.last.map { Self.hash("s", $0) } : [])
             for key in Set(keys) {
                 pairs.append((key, Int32(index)))
             }
@@ -40,6 +41,8 @@ struct BlockIndex: Sendable {
         var keys = Self.keys(first: person.first, last: person.last, dateOfBirth: person.dateOfBirth, nicknames: nicknames)
         keys += Self.keys(first: person.last, last: person.first, dateOfBirth: nil, nicknames: nicknames)
         if wide { keys += Self.wideKeys(first: person.first, last: person.last, dateOfBirth: person.dateOfBirth) }
+        // Students with one name are filed under it: a provider puts it in either box.
+        keys += (person.first + person.last).map { Self.hash("s", $0) }
         if let date = person.dateOfBirth, date.day <= 12, date.day != date.month,
             let swapped = CalendarDate(year: date.year, month: date.day, day: date.month)
         {

@@ -25,6 +25,7 @@ struct FieldComparison: Sendable {
     }
 
     func compare(_ result: ResultPerson, _ student: RosterPerson, index: Int) -> (FieldAgreement, Double) {
+        if student.hasSingleName { return compareSingleName(result, student, index: index) }
         var first = firstName(result.first, result.names, student)
         var last = lastName(result.last, result.names, student)
         var swapped = false
@@ -40,6 +41,24 @@ struct FieldComparison: Sendable {
             firstName: first, lastName: last, dateOfBirth: dateOfBirth(result.dateOfBirth, student.dateOfBirth),
             email: email(result.email, student.email), school: school(result.site, student.school), namesSwapped: swapped)
         return (agreement, score(agreement, index: index))
+    }
+
+    /// A student with one name: a provider puts it in either box and often fills the other with
+    /// a placeholder (`FNU`, `LNU`) or repeats it, so the one name is compared with each box and
+    /// the better agreement counts as the surname's. The one name is weighed once; when it agrees
+    /// exactly the whole name does, so the given name shows as exact too (and step 3, exact name
+    /// and date of birth, applies).
+    private func compareSingleName(_ result: ResultPerson, _ student: RosterPerson, index: Int) -> (FieldAgreement, Double) {
+        let asLast = lastName(result.last, result.names, student)
+        let asFirst = lastName(result.first, result.swappedNames, student)
+        let order: [FieldAgreement.Level] = [.exact, .compound, .similar, .different, .missing]
+        let best = [asLast, asFirst].min { order.firstIndex(of: $0)! < order.firstIndex(of: $1)! } ?? .missing
+        var agreement = FieldAgreement(
+            firstName: .missing, lastName: best, dateOfBirth: dateOfBirth(result.dateOfBirth, student.dateOfBirth),
+            email: email(result.email, student.email), school: school(result.site, student.school), namesSwapped: false)
+        let total = score(agreement, index: index)
+        if best == .exact { agreement.firstName = .exact }
+        return (agreement, total)
     }
 
     func score(_ agreement: FieldAgreement, index: Int) -> Double {

@@ -15,14 +15,19 @@ public struct RosterPerson: Sendable {
         email: String?, school: String?)
     {
         self.studentID = studentID
-        first = NameFolding.tokens(firstName)
+        let first = NameFolding.tokens(firstName)
+        let last = NameFolding.tokens(lastName)
+        // A student with one name has it as the surname here, whichever column the SIS used.
+        (self.first, self.last) = last.isEmpty ? ([], first) : (first, last)
         middle = NameFolding.tokens(middleName)
-        last = NameFolding.tokens(lastName)
         self.dateOfBirth = dateOfBirth
         self.email = NameFolding.email(email)
         self.school = NameBytes.schoolWords(NameFolding.tokens(school))
-        names = NameBytes(first: first, last: last)
+        names = NameBytes(first: self.first, last: self.last)
     }
+
+    /// The student has one name only.
+    var hasSingleName: Bool { first.isEmpty }
 }
 
 /// Name tokens as bytes, prepared once so comparing a pair allocates nothing.

@@ -70,7 +70,7 @@ import Testing
             Self.header
                 + "S1,,Ana,,Changed,03/14/2009,,C,10,Y\n"  // would update S1: must not land
                 + "S2,,Bo,,Kim,02/30/2009,,C,10,N\n"  // no such day
-                + "S3,,,,Lee,,,C,10,N\n"  // no first name
+                + "S3,,,,,,,C,10,N\n"  // no name at all
                 + "S4,,Di,,Ng,,,C,14,N\n"  // no grade 14
                 + "S5,,Ed,,Oh,,not-an-email,C,10,maybe\n"
                 + "S1,,Ana,,Diaz,03/14/2009,,C,10,Y\n")  // duplicate ID
@@ -78,7 +78,7 @@ import Testing
         #expect(errors.total == 5)
         let described = errors.errors.map(\.description)
         #expect(described.contains("bad.csv:3: field 'Date of Birth': not a valid date (expected MM/DD/YYYY or YYYY-MM-DD)"))
-        #expect(described.contains("bad.csv:4: field 'First Name': a value is required"))
+        #expect(described.contains("bad.csv:4: field 'Last Name': the student has no name (first and last name are both empty)"))
         #expect(described.contains("bad.csv:5: field 'Grade': '14' is not a grade (expected PK, K or 1 to 12)"))
         #expect(described.contains("bad.csv:6: field 'Email': not an email address"))
         #expect(described.contains("bad.csv:7: field 'Student ID': the same student ID is also on line 2"))
@@ -87,6 +87,21 @@ import Testing
         let lastName = try gateway.database.read { try $0.scalar("SELECT last_name FROM students WHERE student_id = 'S1'") }
         #expect(lastName.string == "Diaz")
         #expect(try count("students", gateway) == 1)
+    }
+
+    /// Some students legally have one name: a last name only, or a first name only, is accepted and counted.
+    @Test func studentsWithOneNameAreAcceptedAndMarked() throws {
+        let directory = try TemporaryDirectory()
+        let gateway = try gateway(directory)
+        let summary = try gateway.importRoster(
+            rosterPath: try directory.write(
+                "roster.csv", Self.header + "S1,,,,Sukarno,04/12/2009,,C,10,Y\nS2,,Aung,,,01/30/2010,,C,10,N\nS3,,Ana,,Diaz,,,C,10,N\n"))
+        #expect(summary.students.new == 3)
+        #expect(summary.students.singleName == 2)
+        let names = try gateway.database.read {
+            try $0.query("SELECT first_name, last_name FROM students ORDER BY student_id").map { "\($0["first_name"].string ?? "nil")|\($0["last_name"].string ?? "nil")" }
+        }
+        #expect(names == ["|Sukarno", "Aung|", "Ana|Diaz"])
     }
 
     @Test func badEnrollmentsRollBackTheRosterToo() throws {

@@ -42,6 +42,31 @@ import Testing
         return matcher.match(person, linkedStudentID: link, pairsCompared: &pairs)
     }
 
+    /// A student with one name is found whichever box the provider put it in, with a placeholder
+    /// or the name repeated in the other; someone else with that surname is not taken for them.
+    @Test func studentsWithOneNameMatch() {
+        let roster = Self.roster + [
+            Self.student("S20", "", "Sukarno", "2009-04-12"), Self.student("S21", "Aung", "", "2010-01-30"),
+            Self.student("S22", "Budi", "Sukarno", "2009-07-01"),
+        ]
+        let matcher = Matcher(students: roster, settings: Self.settings, nicknames: Self.nicknames)
+        func match(_ first: String?, _ last: String?, _ dob: String?) -> MatchDecision {
+            var pairs = 0
+            return matcher.match(
+                ResultPerson(
+                    firstName: first, lastName: last, dateOfBirth: dob.flatMap { CalendarDate(parsing: $0) }, email: nil,
+                    testingSite: nil, studentID: nil), pairsCompared: &pairs)
+        }
+        for (first, last) in [(nil, "Sukarno"), ("Sukarno", nil), ("Sukarno", "FNU"), ("Sukarno", "Sukarno"), ("LNU", "Sukarno")] {
+            let decision = match(first, last, "2009-04-12")
+            #expect(decision.studentID == "S20", "\(first ?? "-") \(last ?? "-"): \(decision.status) \(decision.reason ?? "")")
+        }
+        #expect(match("Aung", nil, "2010-01-30").studentID == "S21")
+        #expect(match(nil, "Aung", "2010-01-30").studentID == "S21")
+        #expect(match("Budi", "Sukarno", "2009-07-01").studentID == "S22")
+        #expect(match("Sukarno", nil, "2011-02-02").status != .matched)  // the name alone is not enough
+    }
+
     @Test func providerStudentIDWithAgreeingNameMatches() {
         let decision = match("Bill", "Taylor", nil, studentID: "S1")
         #expect(decision.status == .matched)

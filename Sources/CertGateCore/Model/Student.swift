@@ -28,6 +28,9 @@ public struct Student: Sendable, Hashable {
         self.grade = grade
         self.isConcentrator = isConcentrator
     }
+
+    /// The student has one name only (legally a mononym, or a first name only): the other is empty.
+    public var hasSingleName: Bool { firstName.isEmpty || lastName.isEmpty }
 }
 
 /// A student's enrollment in one CTE course in one school year.

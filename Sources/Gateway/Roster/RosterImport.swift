@@ -11,12 +11,14 @@ public struct RosterImportSummary: Sendable, Codable, Equatable {
         public var new = 0
         public var updated = 0
         public var unchanged = 0
+        /// Students with one name only (a last name, or a first name), accepted and marked.
+        public var singleName = 0
         /// Headers that matched no field (ignored).
         public var ignoredColumns: [String] = []
 
         enum CodingKeys: String, CodingKey {
             case file, rows, new, updated, unchanged
-            case ignoredColumns = "ignored_columns"
+            case ignoredColumns = "ignored_columns", singleName = "single_name"
         }
     }
 
@@ -88,6 +90,7 @@ public struct RosterImport {
                 continue
             }
             guard collector.isClean else { continue }  // keep validating, stop writing
+            if student.hasSingleName { counts.singleName += 1 }
             switch try StudentRecords.upsert(student, transaction, now: now) {
             case .new: counts.new += 1
             case .updated: counts.updated += 1
@@ -140,9 +143,14 @@ public struct RosterImport {
             guard let value = row[field] else { throw InputError(table.location(row, field), "a value is required") }
             return value
         }
+        // Some students legally have one name: a last name only, or a first name only, is kept
+        // as it is (and counted); a row with neither is refused.
+        guard row[.firstName] != nil || row[.lastName] != nil else {
+            throw InputError(table.location(row, .lastName), "the student has no name (first and last name are both empty)")
+        }
         var student = Student(
-            studentID: try required(.studentID), stateStudentID: row[.stateStudentID], firstName: try required(.firstName),
-            middleName: row[.middleName], lastName: try required(.lastName))
+            studentID: try required(.studentID), stateStudentID: row[.stateStudentID], firstName: row[.firstName] ?? "",
+            middleName: row[.middleName], lastName: row[.lastName] ?? "")
         if let text = row[.dateOfBirth] {
             // The value itself is never echoed: it is a minor's date of birth.
             guard let date = CalendarDate(parsing: text) else {

@@ -27,6 +27,9 @@ enum RosterImportCommand {
             for counts in [summary.students] + (summary.enrollments.map { [$0] } ?? []) where !counts.ignoredColumns.isEmpty {
                 invocation.print("ignored columns in \(counts.file): \(counts.ignoredColumns.joined(separator: ", "))")
             }
+            if summary.students.singleName > 0 {
+                invocation.print("\(summary.students.singleName) student(s) with one name only (accepted; matching compares it with either name a provider sends)")
+            }
             if let matching = summary.matching, matching.considered > 0 {
                 invocation.print(
                     "matching again: \(matching.considered) undecided results: \(matching.matched) matched, \(matching.review) to review, "
