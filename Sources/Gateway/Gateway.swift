@@ -57,7 +57,10 @@ public final class Gateway: Sendable {
 
 extension Gateway {
     /// Checks the audit trail's hash chain (`certgate audit verify`).
-    public func verifyAudit() throws -> AuditVerification { try AuditLog.verify(database) }
+    public func verifyAudit(head: AuditHead? = nil) throws -> AuditVerification { try AuditLog.verify(database, head: head) }
+
+    /// The audit chain's newest event, to keep outside the database (`certgate audit head`).
+    public func auditHead() throws -> AuditHead { try AuditLog.head(database) }
 
     /// One record's audit history (`certgate audit --subject`).
     public func auditHistory(subjectType: String?, subjectID: String) throws -> [SQLRow] {

@@ -14,10 +14,46 @@ public struct AuditVerification: Sendable, Codable, Equatable {
     }
 }
 
+/// The newest event of the audit chain: its sequence number and hash, `SEQ:HASH`.
+///
+/// Anyone who can write the database file could drop the append-only triggers, edit an event and
+/// recompute every hash after it; the chain would verify. A head kept outside the database (the
+/// weekly job's mail, a ticket, a printout) defeats that: `audit verify --head` proves the chain
+/// still passes through it, which a rewritten chain cannot.
+public struct AuditHead: Sendable, Codable, Equatable, CustomStringConvertible {
+    public var seq: Int
+    public var hash: String
+
+    public init(seq: Int, hash: String) {
+        self.seq = seq
+        self.hash = hash
+    }
+
+    /// Reads `SEQ:HASH`.
+    public init?(parsing text: String) {
+        let parts = text.split(separator: ":", maxSplits: 1)
+        guard parts.count == 2, let seq = Int(parts[0]), seq >= 0, parts[1].count == 64,
+            parts[1].allSatisfy({ $0.isHexDigit && !$0.isUppercase })
+        else { return nil }
+        self.init(seq: seq, hash: String(parts[1]))
+    }
+
+    public var description: String { "\(seq):\(hash)" }
+}
+
 extension AuditLog {
+    /// The chain's newest event (seq 0 and the genesis hash when it is empty).
+    public static func head(_ database: Database) throws -> AuditHead {
+        try database.read { transaction in
+            let row = try transaction.query("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1").first
+            return AuditHead(seq: row?["seq"].int ?? 0, hash: row?["hash"].string ?? genesis)
+        }
+    }
+
     /// Recomputes every event's hash and checks each links to the one before: names the first
     /// event that was altered, or where events were removed.
-    public static func verify(_ database: Database) throws -> AuditVerification {
+    /// - Parameter head: a head recorded earlier; the chain must still pass through it.
+    public static func verify(_ database: Database, head: AuditHead? = nil) throws -> AuditVerification {
         try database.read { transaction in
             var previousHash = genesis
             var previousSeq = 0
@@ -37,8 +73,14 @@ extension AuditLog {
                 } else if recomputed != stored {
                     failure = (seq, "event \(seq) (\(row["action"].string ?? "")) was altered: its content no longer matches its hash")
                 }
+                if failure == nil, let head, seq == head.seq, stored != head.hash {
+                    failure = (seq, "event \(seq) is not the one recorded as the head (\(head)): the chain was rewritten")
+                }
                 previousHash = stored
                 previousSeq = seq
+            }
+            if failure == nil, let head, head.seq > previousSeq || (head.seq == 0 && head.hash != genesis) {
+                failure = (previousSeq + 1, "the recorded head \(head) is no longer in the chain (it ends at event \(previousSeq)): events were removed")
             }
             return AuditVerification(events: count, intact: failure == nil, firstBadEvent: failure?.0, problem: failure?.1)
         }

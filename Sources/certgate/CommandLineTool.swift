@@ -69,7 +69,7 @@ enum CommandLineTool {
         RosterImportCommand.spec, PullCommand.spec, ImportCommand.spec, ResultsCommand.spec, MatchLinkCommand.spec,
         MatchRejectCommand.spec, TasksCommand.spec, TaskCloseCommand.spec(dismiss: false), TaskCloseCommand.spec(dismiss: true),
         EvidenceCommands.add, EvidenceCommands.batch, EvidenceCommands.export, AttainmentsCommand.spec, ReportableCommand.spec, ReviewCommand.spec(.approve), ReviewCommand.spec(.reject),
-        ReviewCommand.spec(.followUp), CheckCommand.spec, ExportCommand.spec, AuditCommands.verify, AuditCommands.history,
+        ReviewCommand.spec(.followUp), CheckCommand.spec, ExportCommand.spec, AuditCommands.verify, AuditCommands.head, AuditCommands.history,
         MockServeCommand.spec,
         MockRecordCommand.spec, DemoCommand.spec,
     ]

@@ -1,4 +1,5 @@
 import Foundation
+import Store
 import TestSupport
 import Testing
 
@@ -44,6 +45,47 @@ import Testing
         #expect(broken.status == 1)
         let document = try #require(try JSONSerialization.jsonObject(with: Data(broken.stdout.utf8)) as? [String: Any])
         #expect(document["first_bad_event"] as? Int == 3)
+    }
+
+    /// Someone who can write the file drops the triggers, edits an event and recomputes every hash
+    /// after it: the chain alone verifies, but not against a head kept from before.
+    @Test func aRewrittenChainIsCaughtByAHeadKeptElsewhere() throws {
+        let workspace = try pulledWorkspace()
+        let server = try MockServeProcess(directory: Fixtures.path("mocks/feeds"))
+        let pulled = try workspace.run(
+            ["pull", "--since", "2026-01-08", "--until", "2026-01-18", "--base-url", "certiport=\(server.baseURL)/certiport",
+             "--base-url", "servsafe=\(server.baseURL)/servsafe"])
+        let head = try workspace.run(["audit", "head"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(head.split(separator: ":").count == 2, "\(head)")
+        #expect(pulled.stdout.contains("audit head: \(head) (keep it"), "\(pulled.stdout)")
+        #expect(try workspace.run(["audit", "verify", "--head", head]).status == 0)
+
+        let database = try Database(path: workspace.database)
+        try database.write { transaction in
+            try transaction.execute("DROP TRIGGER audit_events_no_update")
+            try transaction.execute("DROP TRIGGER audit_events_no_delete")
+            try transaction.execute("UPDATE audit_events SET actor = 'someone else' WHERE seq = 3")
+            var previous = try transaction.scalar("SELECT hash FROM audit_events WHERE seq = 2").string ?? ""
+            for row in try transaction.query("SELECT * FROM audit_events WHERE seq >= 3 ORDER BY seq") {
+                let hash = AuditLog.eventHash(
+                    previous: previous, at: row["at"].string ?? "", actor: row["actor"].string ?? "", action: row["action"].string ?? "",
+                    subjectType: row["subject_type"].string ?? "", subjectID: row["subject_id"].string ?? "",
+                    before: row["before_json"].string, after: row["after_json"].string)
+                try transaction.execute("UPDATE audit_events SET prev_hash = ?, hash = ? WHERE seq = ?", [previous, hash, row["seq"].int])
+                previous = hash
+            }
+        }
+        #expect(try workspace.run(["audit", "verify"]).status == 0)  // the rewrite is consistent in itself
+        let caught = try workspace.run(["audit", "verify", "--head", head])
+        #expect(caught.status == 1)
+        #expect(caught.stderr.contains("is not the one recorded as the head (\(head)): the chain was rewritten"), "\(caught.stderr)")
+        // Cutting the newest events off is caught too.
+        let seq = Int(head.split(separator: ":")[0])!
+        try database.write { try $0.execute("DELETE FROM audit_events WHERE seq >= ?", [seq]) }
+        let cut = try workspace.run(["audit", "verify", "--head", head])
+        #expect(cut.status == 1)
+        #expect(cut.stderr.contains("is no longer in the chain"))
+        #expect(try workspace.run(["audit", "verify", "--head", "12:nothex"]).status == 2)
     }
 
     @Test func reviewNeedsAVerificationMethodAndIsAudited() throws {

@@ -2,7 +2,7 @@ import AdapterKit
 public import CertGateCore
 public import Fetch
 import Foundation
-import Store
+public import Store
 
 /// What `certgate pull` is asked to do.
 public struct PullOptions: Sendable {
@@ -57,7 +57,8 @@ extension Gateway {
             progress(ProgressEvent(provider: "", message: "\(sofar.considered) results matched"))
         }
         progress(ProgressEvent(provider: "", message: "running the data checks"))
-        return PullReport(providers: summaries, matching: matching, checks: try runChecks(changedSince: started))
+        let checks = try runChecks(changedSince: started)
+        return PullReport(providers: summaries, matching: matching, checks: checks, auditHead: try auditHead())
     }
 
     func chooseProviders(_ options: PullOptions) throws -> [ProviderSettings] {
@@ -145,4 +146,12 @@ public struct PullReport: Sendable, Codable {
     public var providers: [IngestSummary]
     public var matching: MatchSummary
     public var checks: CheckSummary
+    /// The audit chain's head once everything is written: the weekly job's output keeps it
+    /// outside the database (`certgate audit verify --head`).
+    public var auditHead: AuditHead
+
+    enum CodingKeys: String, CodingKey {
+        case providers, matching, checks
+        case auditHead = "audit_head"
+    }
 }

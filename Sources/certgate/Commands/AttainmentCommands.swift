@@ -1,6 +1,7 @@
 import CertGateCore
 import Foundation
 import Gateway
+import Store
 
 /// `certgate attainments [--student ID] [--status S]`
 enum AttainmentsCommand {
@@ -126,17 +127,43 @@ enum AuditCommands {
     static let verify = CommandSpec(
         path: ["audit", "verify"],
         summary: "check the audit trail's hash chain; names the first event altered or removed",
+        options: [
+            OptionSpec(
+                name: "--head", valueName: "SEQ:HASH",
+                help: "a head printed earlier by certgate audit head: the chain must still pass through it")
+        ],
+        details: """
+            Without --head this proves no event was edited or removed since its hash was written. Someone
+            who can write the database file could still rewrite the whole chain; keep the head that
+            certgate audit head (and every pull) prints somewhere else, and give it here to prove the
+            chain still extends it.
+            """,
         run: { invocation in
-            let result = try invocation.openGateway().verifyAudit()
+            var head: AuditHead?
+            if let text = invocation.option("--head") {
+                guard let parsed = AuditHead(parsing: text) else { throw UsageError("--head must be SEQ:HASH as certgate audit head prints it") }
+                head = parsed
+            }
+            let result = try invocation.openGateway().verifyAudit(head: head)
             if invocation.globals.format == .json {
                 invocation.print(Output.json(result))
             } else if result.intact {
-                invocation.print("audit trail intact: \(result.events) events")
+                invocation.print("audit trail intact: \(result.events) events" + (head.map { ", passing through the recorded head \($0)" } ?? ""))
             }
             guard result.intact else {
                 invocation.printError("certgate: audit trail broken: \(result.problem ?? "")")
                 return 1
             }
+            return 0
+        })
+
+    static let head = CommandSpec(
+        path: ["audit", "head"],
+        summary: "print the audit chain's newest event as SEQ:HASH, to keep outside the database",
+        details: "Keep it somewhere the database's users cannot write; certgate audit verify --head SEQ:HASH proves the chain still extends it.",
+        run: { invocation in
+            let head = try invocation.openGateway().auditHead()
+            invocation.print(invocation.globals.format == .json ? Output.json(head) : head.description)
             return 0
         })
 

@@ -61,6 +61,7 @@ enum IngestOutput {
             invocation.print(
                 "checks of \(looked): attainments \(checks.attainmentsCreated) created, \(checks.attainmentsRemoved) removed; "
                     + "tasks \(checks.tasksOpened) opened, \(checks.tasksResolved) resolved")
+            invocation.print("audit head: \(report.auditHead) (keep it; certgate audit verify --head \(report.auditHead) proves the trail still extends it)")
         }
         for summary in summaries {
             if let error = summary.error { invocation.printError("certgate: \(summary.provider) failed: \(error)") }
