@@ -70,7 +70,7 @@ enum CommandLineTool {
         MatchRejectCommand.spec, TasksCommand.spec, TaskCloseCommand.spec(dismiss: false), TaskCloseCommand.spec(dismiss: true),
         EvidenceCommands.add, EvidenceCommands.batch, EvidenceCommands.export, AttainmentsCommand.spec, ReportableCommand.spec, ReviewCommand.spec(.approve), ReviewCommand.spec(.reject),
         ReviewCommand.spec(.followUp), CheckCommand.spec, ExportCommand.spec, AuditCommands.verify, AuditCommands.head, AuditCommands.history,
-        MockServeCommand.spec,
+        MockServeCommand.spec, ReportCommands.nonConcentrators,
         MockRecordCommand.spec, DemoCommand.spec,
     ]
 

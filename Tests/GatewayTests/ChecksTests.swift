@@ -158,10 +158,26 @@ import Testing
 
     @Test func catalogAndEnrollmentChecks() throws {
         let district = try District()
-        #expect(try district.open("unknown_exam") == [try district.resultID("XX-999", "2025-11-02")])
-        #expect(try district.open("missing_state_code") == [try district.attainmentID("S3", "ACP-PHOTOSHOP")])
+        // One task per unknown code and per credential without a state code, naming how many records.
+        #expect(try district.open("unknown_exam") == ["certiport:XX-999"])
+        #expect(try district.open("missing_state_code") == ["ACP-PHOTOSHOP"])
+        let unknown = try district.gateway.database.read {
+            try $0.scalar("SELECT explanation FROM tasks WHERE kind = 'unknown_exam'").string ?? ""
+        }
+        #expect(unknown.contains("1 result (2025-11-02 to 2025-11-02) cannot become attainments"), "\(unknown)")
         let benWord = try district.attainment("S2", "MOS-WORD").compactMap { $0["id"].int }.map(String.init)
-        #expect(try district.open("not_concentrator") == benWord)  // Ben is no concentrator
+        // Ben is no concentrator: information for the report, not a task (unless the district says so).
+        #expect(try district.open("not_concentrator").isEmpty)
+        #expect(try district.gateway.nonConcentratorReport().rows.map { "\($0.attainment)" } == benWord)
+        // Westview has no concentrator at all: one task for that cause instead.
+        #expect(try district.open("missing_concentrator_flags") == ["Westview High School"])
+        // A district that wants a task per non-concentrator says so; Ben moves to a school with concentrators.
+        try district.changeRules { $0["information_tasks"] = ["not_concentrator"] }
+        _ = try district.gateway.importRoster(
+            rosterPath: try district.directory.write(
+                "moved.csv", ChecksTests.roster.replacingOccurrences(of: "Westview High School,11,N", with: "Central High School,11,N")))
+        #expect(try district.open("not_concentrator") == benWord)
+        #expect(try district.open("missing_concentrator_flags").isEmpty)
         #expect(try district.open("duplicate_attainment") == [benWord[1]])
         // No aligned enrollment: Ben (culinary only) for Word, Cy (none) for Photoshop.
         #expect(Set(try district.open("course_mismatch")) == Set(benWord + [try district.attainmentID("S3", "ACP-PHOTOSHOP")]))
@@ -186,6 +202,44 @@ import Testing
                 "enrollments2.csv", ChecksTests.enrollments + "S2,2025-26,8207310,Digital Information Technology,Information Technology,\"Rivera, Ana\"\n"))
         #expect(try district.open("not_concentrator").isEmpty)
         #expect(try district.open("course_mismatch") == [try district.attainmentID("S3", "ACP-PHOTOSHOP")])
+    }
+
+    /// A roster loaded without enrollments, or without concentrator flags, for a school: one task
+    /// for the cause naming how many attainments it covers, not one per attainment; once the
+    /// cause is fixed it resolves and the attainments' own checks follow.
+    @Test func oneMissingInputRaisesOneTaskForItsCause() throws {
+        let directory = try TemporaryDirectory()
+        let config = try TestConfig.make(in: directory)
+        let gateway = try Gateway(databasePath: directory.file("certgate.db"), configDirectory: config, actor: "coordinator")
+        let roster = ChecksTests.roster.replacingOccurrences(of: "11,Y", with: "11,N").replacingOccurrences(of: "10,Y", with: "10,N")
+        _ = try gateway.importRoster(rosterPath: try directory.write("roster.csv", roster))
+        _ = try gateway.importFile(provider: "certiport", path: try directory.write("report.csv", ChecksTests.report))
+        func open(_ kind: String) throws -> [SQLRow] {
+            try gateway.database.read {
+                try $0.query("SELECT subject_id, explanation FROM tasks WHERE kind = ? AND status = 'open' ORDER BY subject_id", [kind])
+            }
+        }
+        #expect(try open("course_mismatch").isEmpty)
+        let missing = try open("missing_enrollments")
+        #expect(missing.map { $0["subject_id"].string } == ["Central High School|2025-26", "Westview High School|2025-26"])
+        // The import's checks looked at what it changed, so they say "at least"; the day's full run has the whole count.
+        #expect(missing[0]["explanation"].string?.contains("for at least 5 attainments. Load the SIS enrollment export") == true)
+        _ = try gateway.runChecks()
+        #expect(try open("missing_enrollments")[0]["explanation"].string?.contains("checked for 5 attainments.") == true)
+        let flags = try open("missing_concentrator_flags")
+        #expect(flags.map { $0["subject_id"].string } == ["Central High School", "Westview High School"])
+        #expect(flags[1]["explanation"].string?.contains("so 2 attainments there cannot count for Perkins 5S1") == true)
+        let total = try gateway.database.read { try $0.scalar("SELECT COUNT(*) FROM tasks WHERE status = 'open'").int ?? 0 }
+        // The causes plus the per-record conditions that are real work (retake, proctor, duplicate).
+        #expect(total <= 8, "\(total)")
+
+        // The enrollments and flags arrive: the causes resolve, and real mismatches get their own tasks.
+        _ = try gateway.importRoster(
+            rosterPath: try directory.write("roster2.csv", ChecksTests.roster),
+            enrollmentsPath: try directory.write("enrollments.csv", ChecksTests.enrollments))
+        #expect(try open("missing_enrollments").isEmpty)
+        #expect(try open("missing_concentrator_flags").map { $0["subject_id"].string } == ["Westview High School"])  // Ben is its only student
+        #expect(try open("course_mismatch").count == 3)
     }
 
     @Test func dismissedTasksStayDismissed() throws {

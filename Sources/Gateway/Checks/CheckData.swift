@@ -58,12 +58,34 @@ struct CheckData {
     var enrollments: [String: [Enrollment]] = [:]
     var attempts: [Attempt] = []
     var attainments: [Attainment] = []
+    /// Every (school, school year) with at least one CTE enrollment loaded, across the whole
+    /// roster even in a scoped run: whether enrollments are missing is a fact about the school.
+    var enrolledSchoolYears: Set<SchoolAndYear> = []
+    /// Every school with at least one student flagged as a CTE concentrator, across the roster.
+    var concentratorSchools: Set<String> = []
+    /// Whether everything was read (a scoped run reads a few students): causes' counts are then whole.
+    var isComplete = true
+
+    /// A school (empty for students with none) and a school year such as `2025-26`.
+    struct SchoolAndYear: Hashable {
+        var school: String
+        var year: String
+    }
 
     /// Reads everything, or with `scoped`, only what concerns the students and results in the
     /// temporary tables `CheckScope.prepare` filled (evidence is always read whole: a file may be
     /// reused across students).
     static func read(_ transaction: Transaction, scoped: Bool = false) throws -> CheckData {
         var data = CheckData()
+        data.isComplete = !scoped
+        try transaction.forEach(
+            """
+            SELECT DISTINCT COALESCE(s.school, ''), e.school_year FROM enrollments e JOIN students s ON s.student_id = e.student_id
+            """
+        ) { row in data.enrolledSchoolYears.insert(SchoolAndYear(school: row[0].string ?? "", year: row[1].string ?? "")) }
+        try transaction.forEach("SELECT DISTINCT COALESCE(school, '') FROM students WHERE cte_concentrator = 1") { row in
+            data.concentratorSchools.insert(row[0].string ?? "")
+        }
         // Schools, programs and proctors repeat on thousands of rows: keep one copy of each.
         var strings = StringPool()
         // Columns are read by position: these loops run over every row of a state-sized database.

@@ -74,7 +74,9 @@ struct CheckRun {
             }
             summary.tasksOpened = tasks.opened
             summary.tasksResolved = try tasks.resolveCleared(transaction) { key in
-                subjects[key.subjectType].map { $0.contains(key.subjectID) } ?? true
+                // Whether a cause cleared only a run that reads everything can tell.
+                if TaskKind(rawValue: key.kind)?.isCause == true { return !scoped }
+                return subjects[key.subjectType].map { $0.contains(key.subjectID) } ?? true
             }
             for row in try transaction.query(
                 "SELECT kind, COUNT(*) AS n FROM tasks WHERE status = 'open' GROUP BY kind")

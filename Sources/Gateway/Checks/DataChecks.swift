@@ -145,15 +145,34 @@ struct DataChecks {
         }
     }
 
-    /// Exam codes the catalog does not know.
+    /// Exam codes the catalog does not know: one task per code, naming how many results carry it.
     func unknownExams(_ emit: (Condition) throws -> Void) rethrows {
-        for attempt in data.attempts where catalog.credentials(provider: attempt.provider, exam: attempt.exam).isEmpty {
-            try emit(Condition(
-                kind: .unknownExam, subjectType: "exam_result", subjectID: "\(attempt.id)",
-                explanation: "Result \(attempt.id): exam code \(attempt.exam) from \(attempt.provider) is not in the credential "
-                    + "catalog (config/credentials.json); add it, then run certgate check.",
-                role: .cteCoordinator, school: school(attempt.studentID), due: due))
+        struct ProviderExam: Hashable {
+            var provider: String
+            var exam: String
         }
+        var counts: [ProviderExam: (results: Int, first: CalendarDate, last: CalendarDate)] = [:]
+        for attempt in data.attempts where catalog.credentials(provider: attempt.provider, exam: attempt.exam).isEmpty {
+            let key = ProviderExam(provider: attempt.provider, exam: attempt.exam)
+            let seen = counts[key]
+            counts[key] = (
+                (seen?.results ?? 0) + 1, min(seen?.first ?? attempt.day, attempt.day), max(seen?.last ?? attempt.day, attempt.day)
+            )
+        }
+        for (key, count) in counts.sorted(by: { ($0.key.provider, $0.key.exam) < ($1.key.provider, $1.key.exam) }) {
+            try emit(
+                Condition(
+                    kind: .unknownExam, subjectType: "exam_code", subjectID: "\(key.provider):\(key.exam)",
+                    explanation: "Exam code \(key.exam) from \(key.provider) is not in the credential catalog: "
+                        + "\(records(count.results, "result")) (\(count.first) to \(count.last)) cannot become attainments. Add it to "
+                        + "config/credentials.json (or tell the provider it is wrong), then run certgate check.",
+                    role: .cteCoordinator, school: nil, due: due))
+        }
+    }
+
+    /// "3 results", or "at least 3 results" in a scoped run, which sees only some of them.
+    private func records(_ count: Int, _ noun: String) -> String {
+        (data.isComplete ? "" : "at least ") + "\(count) \(noun)\(count == 1 ? "" : "s")"
     }
 
     /// What uploaded certificates said: a text that disagrees, no text, a file used twice.
@@ -192,7 +211,10 @@ struct DataChecks {
         }
     }
 
-    /// State code, course alignment, concentrator status, duplicates and expiry.
+    /// State code, course alignment, concentrator status, duplicates and expiry. A missing input
+    /// that many attainments share (a credential's state code, a school's enrollments or
+    /// concentrator flags) raises one task for the cause, and the per-record tasks it would have
+    /// caused wait until it is fixed.
     func attainmentChecks(_ emit: (Condition) throws -> Void) rethrows {
         struct StudentCredential: Hashable {
             var student: String
@@ -200,6 +222,9 @@ struct DataChecks {
         }
         var seen: [StudentCredential: Int] = [:]
         var expiries: [Int: CalendarDate] = [:]
+        var noStateCode: [String: Int] = [:]
+        var noEnrollments: [CheckData.SchoolAndYear: Int] = [:]
+        var noConcentrators: [String: Int] = [:]
         for attempt in data.attempts { if let expires = attempt.expiresOn { expiries[attempt.id] = expires } }
         for attainment in data.attainments where attainment.reviewStatus != "rejected" {
             guard let credential = catalog.credential(attainment.credential) else { continue }
@@ -208,11 +233,7 @@ struct DataChecks {
             let schoolName = school(attainment.studentID)
             // An exam that only counts towards a bundle is never reported on its own.
             if credential.stateCode?.isEmpty ?? true, credential.type != "exam" {
-                try emit(
-                    Condition(
-                        kind: .missingStateCode, subjectType: "attainment", subjectID: subject,
-                        explanation: "\(label): \(credential.code) has no state certificate code in the catalog, so it cannot be reported.",
-                        role: .cteCoordinator, school: schoolName, due: due))
+                noStateCode[credential.code, default: 0] += 1
             }
             let year = rules.schoolYear(of: attainment.earnedOn).description
             if !credential.courses.isEmpty,
@@ -220,19 +241,28 @@ struct DataChecks {
                     $0.schoolYear == year && credential.courses.contains($0.course)
                 })
             {
-                try emit(
-                    Condition(
-                        kind: .courseMismatch, subjectType: "attainment", subjectID: subject,
-                        explanation: "\(label): the student has no enrollment in an aligned course (\(credential.courses.joined(separator: ", "))) in \(year).",
-                        role: .schoolLead, school: schoolName, due: due))
+                let schoolYear = CheckData.SchoolAndYear(school: schoolName ?? "", year: year)
+                if data.enrolledSchoolYears.contains(schoolYear) {
+                    try emit(
+                        Condition(
+                            kind: .courseMismatch, subjectType: "attainment", subjectID: subject,
+                            explanation: "\(label): the student has no enrollment in an aligned course (\(credential.courses.joined(separator: ", "))) in \(year).",
+                            role: .schoolLead, school: schoolName, due: due))
+                } else {
+                    noEnrollments[schoolYear, default: 0] += 1
+                }
             }
             if let student = data.students[attainment.studentID], !student.isConcentrator, credential.perkinsReportable {
-                try emit(
-                    Condition(
-                        kind: .notConcentrator, subjectType: "attainment", subjectID: subject,
-                        explanation: "\(label): the student is not a CTE concentrator, so it does not count for Perkins 5S1; "
-                            + "confirm the status in the SIS.",
-                        role: .schoolLead, school: schoolName, due: due))
+                if !data.concentratorSchools.contains(schoolName ?? "") {
+                    noConcentrators[schoolName ?? "", default: 0] += 1
+                } else if rules.informationTasks.contains(.notConcentrator) {
+                    try emit(
+                        Condition(
+                            kind: .notConcentrator, subjectType: "attainment", subjectID: subject,
+                            explanation: "\(label): the student is not a CTE concentrator, so it does not count for Perkins 5S1; "
+                                + "confirm the status in the SIS.",
+                            role: .schoolLead, school: schoolName, due: due))
+                }
             }
             let key = StudentCredential(student: attainment.studentID, credential: attainment.credential)
             if let first = seen[key] {
@@ -256,6 +286,43 @@ struct DataChecks {
                         explanation: "\(label): \(when); plan the renewal.", role: .cteTeacher, school: schoolName,
                         due: expires < today ? today : expires))
             }
+        }
+        try causes(noStateCode: noStateCode, noEnrollments: noEnrollments, noConcentrators: noConcentrators, emit)
+    }
+
+    /// One task per missing input that many attainments share.
+    private func causes(
+        noStateCode: [String: Int], noEnrollments: [CheckData.SchoolAndYear: Int], noConcentrators: [String: Int],
+        _ emit: (Condition) throws -> Void
+    ) rethrows {
+        for (code, count) in noStateCode.sorted(by: { $0.key < $1.key }) {
+            try emit(
+                Condition(
+                    kind: .missingStateCode, subjectType: "credential", subjectID: code,
+                    explanation: "\(credentialName(code)) (\(code)) has no state certificate code in the catalog, so "
+                        + "\(records(count, "attainment")) of it cannot be reported. Add its state_code to config/credentials.json, "
+                        + "then run certgate check.",
+                    role: .cteCoordinator, school: nil, due: due))
+        }
+        for (key, count) in noEnrollments.sorted(by: { ($0.key.school, $0.key.year) < ($1.key.school, $1.key.year) }) {
+            let school = key.school.isEmpty ? "students with no school in the roster" : key.school
+            try emit(
+                Condition(
+                    kind: .missingEnrollments, subjectType: "school_year", subjectID: "\(key.school)|\(key.year)",
+                    explanation: "No CTE enrollments are loaded for \(school) in \(key.year), so course alignment cannot be "
+                        + "checked for \(records(count, "attainment")). Load the SIS enrollment export with certgate roster import "
+                        + "ROSTER.csv --enrollments ENROLLMENTS.csv; the attainments' own checks follow then.",
+                    role: .dataClerk, school: key.school.isEmpty ? nil : key.school, due: due))
+        }
+        for (school, count) in noConcentrators.sorted(by: { $0.key < $1.key }) {
+            let name = school.isEmpty ? "students with no school in the roster" : school
+            try emit(
+                Condition(
+                    kind: .missingConcentratorFlags, subjectType: "school", subjectID: school,
+                    explanation: "No student of \(name) is flagged as a CTE concentrator, so \(records(count, "attainment")) "
+                        + "there cannot count for Perkins 5S1. Check the concentrator column of the SIS roster export and import "
+                        + "it again; dismiss with a note if the school has no concentrators.",
+                    role: .dataClerk, school: school.isEmpty ? nil : school, due: due))
         }
     }
 }

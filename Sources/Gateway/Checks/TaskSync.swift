@@ -56,12 +56,19 @@ struct TaskSync {
                 }
             }
             try transaction.forEach(select + " WHERE subject_type = 'evidence' AND \(ofKinds)", kinds, read)
+            let causes = TaskKind.checkKinds.filter(\.isCause).map(\.rawValue)
+            try transaction.forEach(select + " WHERE kind IN (\(causes.map { _ in "?" }.joined(separator: ", ")))", causes, read)
         } else {
             try transaction.forEach(select + " WHERE \(ofKinds)", kinds, read)
         }
         self.open = open
         self.settledByStaff = settledByStaff
+        self.seesEverything = subjects == nil
     }
+
+    /// Whether the run reads every record: a scoped run counts only some of a cause's records, so
+    /// it keeps an open cause task's words (the day's full run brings them up to date).
+    private let seesEverything: Bool
 
     /// Up to this many subjects, their tasks are looked up one by one rather than all read.
     static let fewSubjects = 20_000
@@ -71,6 +78,7 @@ struct TaskSync {
         let key = Key(kind: condition.kind.rawValue, subjectType: condition.subjectType, subjectID: condition.subjectID)
         guard standing.insert(key).inserted else { return }  // found twice: one task
         if let task = open[key] {
+            if condition.kind.isCause && !seesEverything { return }
             // Still open: keep its words current, writing only what changed.
             if task.explanation != condition.explanation.hashValue || task.school != condition.school.hashValue {
                 try transaction.execute(

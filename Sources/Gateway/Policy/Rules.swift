@@ -89,9 +89,35 @@ public struct Rules: Sendable, Codable {
     public var taskDueDays: Int
     public var district: District
     public var florida: Florida?
+    /// Per-record conditions that are information rather than work (a passing non-concentrator)
+    /// go to reports, not the task queue, unless listed here (`"information_tasks":
+    /// ["not_concentrator"]`).
+    public var informationTasks: Set<TaskKind>
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        schoolYearStartMonth = try container.decode(Int.self, forKey: .schoolYearStartMonth)
+        evidence = try container.decode(Evidence.self, forKey: .evidence)
+        retakes = try container.decode([RetakeRule].self, forKey: .retakes)
+        expiringWindowDays = try container.decode(Int.self, forKey: .expiringWindowDays)
+        taskDueDays = try container.decode(Int.self, forKey: .taskDueDays)
+        district = try container.decode(District.self, forKey: .district)
+        florida = try container.decodeIfPresent(Florida.self, forKey: .florida)
+        let information = try container.decodeIfPresent([String].self, forKey: .informationTasks) ?? []
+        informationTasks = []
+        for name in information {
+            guard let kind = TaskKind(rawValue: name), TaskKind.informationKinds.contains(kind) else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .informationTasks, in: container,
+                    debugDescription: "'\(name)' is not an information kind (known: \(TaskKind.informationKinds.map(\.rawValue).joined(separator: ", ")))")
+            }
+            informationTasks.insert(kind)
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
         case evidence, retakes, district, florida
+        case informationTasks = "information_tasks"
         case schoolYearStartMonth = "school_year_start_month", expiringWindowDays = "expiring_window_days"
         case taskDueDays = "task_due_days"
     }

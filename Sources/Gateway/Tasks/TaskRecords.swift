@@ -3,7 +3,7 @@ import Foundation
 import Store
 
 /// Kinds of task people act on. Each kind has at most one open task per subject.
-public enum TaskKind: String, Sendable, CaseIterable {
+public enum TaskKind: String, Sendable, CaseIterable, Codable {
     /// A result could belong to one of several students (or its provider student ID disagrees).
     case matchReview = "match_review"
     /// No roster student resembles a result.
@@ -36,6 +36,22 @@ public enum TaskKind: String, Sendable, CaseIterable {
     case evidenceReused = "evidence_reused"
     /// An upload held JavaScript, a launch action or an embedded file and was kept apart.
     case evidenceQuarantined = "evidence_quarantined"
+    /// No CTE enrollments are loaded for a school and year, so course alignment cannot be checked
+    /// for any of its attainments (one task for the cause; per-record tasks wait until it is fixed).
+    case missingEnrollments = "missing_enrollments"
+    /// No student of a school is flagged as a CTE concentrator, so none of its attainments counts
+    /// for Perkins 5S1 (one task for the cause).
+    case missingConcentratorFlags = "missing_concentrator_flags"
+
+    /// Kinds raised once for a cause that many records share (a school, a year, an exam code, a
+    /// credential), naming how many records it covers: their subjects are not single records.
+    public var isCause: Bool {
+        [.missingEnrollments, .missingConcentratorFlags, .unknownExam, .missingStateCode].contains(self)
+    }
+
+    /// Per-record conditions that are information rather than work: reported, and raised as
+    /// tasks only when the district's `information_tasks` lists them.
+    public static let informationKinds: [TaskKind] = [.notConcentrator]
 
     /// The kinds the data checks raise and clear (matching and quarantine manage their own).
     static let checkKinds: [TaskKind] = allCases.filter {
