@@ -84,9 +84,12 @@ struct ScaleBenchmark {
     }
 
     /// Runs `certgate` on the scale database; fails the benchmark if it fails.
-    func certgate(_ arguments: [String], environment: [String: String] = [:]) throws -> (ChildProcess.Outcome, [String: Any]) {
+    /// - Parameter other: another database than the scale one.
+    func certgate(_ arguments: [String], environment: [String: String] = [:], database other: String? = nil) throws
+        -> (ChildProcess.Outcome, [String: Any])
+    {
         let outcome = try ChildProcess.run(
-            certgate, ["--db", database, "--config", "config", "--actor", "bench", "--format", "json"] + arguments,
+            certgate, ["--db", other ?? database, "--config", "config", "--actor", "bench", "--format", "json"] + arguments,
             environment: environment, outputPath: directory + "/certgate-output.json")
         guard outcome.status == 0 else {
             throw BenchError("certgate \(arguments.joined(separator: " ")) failed (exit \(outcome.status)): \(outcome.output)")
