@@ -74,13 +74,8 @@ import Testing
 
     /// Starts certgate, kills it with SIGKILL after `delay` seconds if it is still running.
     func killed(_ workspace: PullTests.Workspace, _ arguments: [String], after delay: Double) throws -> Bool {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CertgateProcess.executable)
-        process.arguments = ["--db", workspace.database, "--config", workspace.config] + arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(TestConfig.credentials) { $1 }
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try CertgateProcess.start(
+            ["--db", workspace.database, "--config", workspace.config] + arguments, environment: TestConfig.credentials)
         Thread.sleep(forTimeInterval: delay)
         let wasRunning = process.isRunning
         if wasRunning { kill(process.processIdentifier, SIGKILL) }

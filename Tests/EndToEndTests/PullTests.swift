@@ -222,20 +222,18 @@ import Testing
         #expect(outcome.stdout.contains("servsafe   succeeded"))
     }
 
+    /// Two pulls on one database never interleave, even when the second names it by another path (a symlink).
     @Test func twoPullsNeverInterleave() throws {
         let workspace = try Workspace()
+        #expect(try workspace.run(["tasks"]).status == 0)  // creates the database
+        let link = workspace.directory.file("link-to-certgate.db")
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: workspace.database)
         let server = try MockServeProcess(directory: Fixtures.path("mocks/faults/slow-report"))
-        let arguments = ["--db", workspace.database, "--config", workspace.config, "pull", "--provider", "certiport",
-                         "--since", "2026-01-05", "--until", "2026-01-11", "--base-url", "certiport=\(server.baseURL)/certiport"]
-        let first = Process()
-        first.executableURL = URL(fileURLWithPath: CertgateProcess.executable)
-        first.arguments = arguments
-        first.environment = ProcessInfo.processInfo.environment.merging(TestConfig.credentials) { $1 }
-        first.standardOutput = FileHandle.nullDevice
-        first.standardError = FileHandle.nullDevice
-        try first.run()
+        let pull = ["--config", workspace.config, "pull", "--provider", "certiport", "--since", "2026-01-05", "--until", "2026-01-11",
+                    "--base-url", "certiport=\(server.baseURL)/certiport"]
+        let first = try CertgateProcess.start(["--db", workspace.database] + pull, environment: TestConfig.credentials)
         Thread.sleep(forTimeInterval: 1)  // the first is now waiting on the slow server
-        let second = try CertgateProcess.run(arguments, in: workspace.directory.path, environment: TestConfig.credentials)
+        let second = try CertgateProcess.run(["--db", link] + pull, in: workspace.directory.path, environment: TestConfig.credentials)
         first.waitUntilExit()
         #expect(second.status == 1)
         #expect(second.stderr.contains("another pull is already running on this database"))

@@ -107,29 +107,4 @@ import Testing
         #expect(outcome.status == 2)
         #expect(outcome.stderr.contains(listing), "\(outcome.stderr)")
     }
-
-    /// `--db q.db` and `--db link-to-q.db` are one database: one pull at a time.
-    @Test func thePullLockHoldsWhateverThePathSpelling() throws {
-        let workspace = try Workspace()
-        #expect(try workspace.run(["tasks"]).status == 0)  // creates the database
-        let link = workspace.directory.file("link-to-q.db")
-        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: workspace.database)
-        let server = try MockServeProcess(directory: Fixtures.path("mocks/faults/slow-report"))
-        let pull = ["pull", "--provider", "certiport", "--since", "2026-01-05", "--until", "2026-01-11", "--base-url",
-                    "certiport=\(server.baseURL)/certiport"]
-        let first = Process()
-        first.executableURL = URL(fileURLWithPath: CertgateProcess.executable)
-        first.arguments = ["--db", workspace.database, "--config", workspace.config] + pull
-        first.environment = ProcessInfo.processInfo.environment.merging(TestConfig.credentials) { $1 }
-        first.standardOutput = FileHandle.nullDevice
-        first.standardError = FileHandle.nullDevice
-        try first.run()
-        Thread.sleep(forTimeInterval: 1)
-        let second = try CertgateProcess.run(
-            ["--db", link, "--config", workspace.config] + pull, in: workspace.directory.path, environment: TestConfig.credentials)
-        first.waitUntilExit()
-        #expect(second.status == 1)
-        #expect(second.stderr.contains("another pull is already running on this database"), "\(second.stderr)")
-        #expect(first.terminationStatus == 0)
-    }
 }

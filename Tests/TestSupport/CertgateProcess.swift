@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Runs the built `certgate` binary, as users and scripts do.
 public enum CertgateProcess {
@@ -44,6 +44,19 @@ public enum CertgateProcess {
         return Outcome(
             status: process.terminationStatus, stdout: String(decoding: outputData, as: UTF8.self),
             stderr: String(decoding: errorData.finish(), as: UTF8.self))
+    }
+
+    /// Starts certgate in the background (its output discarded), for tests that act while it runs.
+    public static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return process
     }
 }
 

@@ -25,6 +25,8 @@ public final class CSVTable<Field: Hashable & Sendable> {
     public let ignoredHeaders: [String]
     private let reader: CSVReader
     private let columns: [Field: Int]
+    /// The same, as an array: every row's mapped values are checked for control characters.
+    private let mapped: [(Field, Int)]
     private let width: Int
 
     /// Reads the header line and maps it.
@@ -65,6 +67,7 @@ public final class CSVTable<Field: Hashable & Sendable> {
                 "no column for a required field; expected a header named one of \(accepted)")
         }
         self.columns = columns
+        self.mapped = columns.sorted { $0.value < $1.value }.map { ($0.key, $0.value) }
         self.headerNames = headerNames
         self.ignoredHeaders = ignored
         self.width = header.fields.count
@@ -85,7 +88,7 @@ public final class CSVTable<Field: Hashable & Sendable> {
                 InputLocation(file: name, line: record.line),
                 "the row has \(record.fields.count) fields but the header has \(width)")
         }
-        for (field, index) in columns {
+        for (field, index) in mapped {
             if let control = record.fields[index].firstControlCharacter() {
                 throw InputError(
                     InputLocation(file: name, line: record.line, field: headerNames[field]),
