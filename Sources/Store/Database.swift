@@ -73,6 +73,11 @@ public final class Database: Sendable {
 public struct Transaction {
     let connection: Connection
 
+    /// Runs several statements that return no rows and take no arguments (a fixed script).
+    public func executeScript(_ sql: String) throws {
+        try connection.executeScript(sql)
+    }
+
     /// Runs a statement that returns no rows; returns how many rows it changed.
     @discardableResult
     public func execute(_ sql: String, _ arguments: [any SQLBindable] = []) throws -> Int {

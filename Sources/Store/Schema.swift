@@ -1,3 +1,15 @@
+/// Recomputes the roster coverage tables from students and enrollments (migration 4 and every
+/// roster import).
+public enum RosterCoverageSQL {
+    public static let refresh = """
+        DELETE FROM roster_enrolled_years;
+        INSERT INTO roster_enrolled_years (school, school_year)
+            SELECT DISTINCT COALESCE(s.school, ''), e.school_year FROM enrollments e JOIN students s ON s.student_id = e.student_id;
+        DELETE FROM roster_concentrator_schools;
+        INSERT INTO roster_concentrator_schools (school) SELECT DISTINCT COALESCE(school, '') FROM students WHERE cte_concentrator = 1;
+        """
+}
+
 /// CertGate's schema, as migrations. Add a migration for every change; never edit one that has
 /// shipped.
 public enum Schema {
@@ -5,7 +17,21 @@ public enum Schema {
         Migration(version: 1, name: "initial schema", sql: v1),
         Migration(version: 2, name: "what a certificate's text said", sql: v2),
         Migration(version: 3, name: "find what changed since a time", sql: v3),
+        Migration(version: 4, name: "what the roster covers, for the checks' causes", sql: v4),
     ]
+
+    /// Which schools have enrollments loaded for which school years, and which have concentrators:
+    /// the checks raise one task for a school missing either, and every check run (a review's
+    /// included) reads these few rows instead of scanning the roster. Roster imports keep them.
+    static let v4 = """
+        CREATE TABLE roster_enrolled_years (
+            school       TEXT NOT NULL,
+            school_year  TEXT NOT NULL,
+            PRIMARY KEY (school, school_year)
+        ) WITHOUT ROWID;
+        CREATE TABLE roster_concentrator_schools (school TEXT PRIMARY KEY) WITHOUT ROWID;
+        \(RosterCoverageSQL.refresh)
+        """
 
     /// After a pull, the checks look only at results stored or matched since it began and at
     /// those results' students; after a review, only at its student's tasks.

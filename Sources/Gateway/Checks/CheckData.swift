@@ -78,12 +78,11 @@ struct CheckData {
     static func read(_ transaction: Transaction, scoped: Bool = false) throws -> CheckData {
         var data = CheckData()
         data.isComplete = !scoped
-        try transaction.forEach(
-            """
-            SELECT DISTINCT COALESCE(s.school, ''), e.school_year FROM enrollments e JOIN students s ON s.student_id = e.student_id
-            """
-        ) { row in data.enrolledSchoolYears.insert(SchoolAndYear(school: row[0].string ?? "", year: row[1].string ?? "")) }
-        try transaction.forEach("SELECT DISTINCT COALESCE(school, '') FROM students WHERE cte_concentrator = 1") { row in
+        // A few rows that roster imports keep (schema v4), so a review's checks do not scan the roster.
+        try transaction.forEach("SELECT school, school_year FROM roster_enrolled_years") { row in
+            data.enrolledSchoolYears.insert(SchoolAndYear(school: row[0].string ?? "", year: row[1].string ?? ""))
+        }
+        try transaction.forEach("SELECT school FROM roster_concentrator_schools") { row in
             data.concentratorSchools.insert(row[0].string ?? "")
         }
         // Schools, programs and proctors repeat on thousands of rows: keep one copy of each.

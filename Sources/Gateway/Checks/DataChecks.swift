@@ -124,11 +124,20 @@ struct DataChecks {
     /// The proctor must not be the student's course teacher: any CTE course the student takes
     /// that school year, the course aligned with the credential named first when it is one.
     func proctors(_ emit: (Condition) throws -> Void) rethrows {
+        // A state has a million attempts but few proctors and teachers: read each name once.
+        var names: [String: PersonName?] = [:]
+        func name(_ text: String?) -> PersonName? {
+            guard let text else { return nil }
+            if let known = names[text] { return known }
+            let parsed = PersonName(text)
+            names[text] = parsed
+            return parsed
+        }
         for attempt in data.attempts {
-            guard let student = attempt.studentID, let proctor = PersonName(attempt.proctor) else { continue }
+            guard let student = attempt.studentID, let proctor = name(attempt.proctor) else { continue }
             let year = rules.schoolYear(of: attempt.day).description
             let taught = (data.enrollments[student] ?? []).filter {
-                $0.schoolYear == year && PersonName($0.teacher)?.isSamePerson(as: proctor) == true
+                $0.schoolYear == year && name($0.teacher)?.isSamePerson(as: proctor) == true
             }
             guard !taught.isEmpty else { continue }
             let aligned = Set(catalog.credentials(provider: attempt.provider, exam: attempt.exam).flatMap(\.courses))

@@ -61,6 +61,7 @@ public struct RosterImport {
             let enrollments = try enrollmentsPath.map {
                 try importEnrollments(path: $0, name: enrollmentsName!, transaction, now: now)
             }
+            try transaction.executeScript(RosterCoverageSQL.refresh)
             var summary = RosterImportSummary(students: students, enrollments: enrollments, seconds: 0)
             let details = try JSONEncoder.sortedString(summary)
             try AuditLog.append(
