@@ -2,8 +2,10 @@ import CertGateCore
 import Foundation
 import Store
 
-/// Keeps the attainments that results imply: one per passing, matched result whose exam earns a
-/// catalog credential, and one per bundle whose rule its components meet (earned on the day the
+/// Keeps the attainments that results imply: one per credential a matched student passed, earned
+/// on the first passing day (a later pass of a credential the student still holds is more
+/// evidence of the same attainment, not a second one to report; a pass once it has expired is a
+/// renewal and a new attainment), and one per bundle whose rule its components meet (earned on the day the
 /// last needed component passed). Failed attempts stay attempts. An implied attainment that no
 /// longer holds (a match was undone) is removed while still pending review; a reviewed one stays
 /// for a person to look at.
@@ -21,13 +23,22 @@ struct AttainmentReconciler {
     func reconcile(_ data: CheckData, _ transaction: Transaction, now: Date) throws -> (Counts, [CheckData.Attainment]) {
         var counts = Counts()
         var current = data.attainments
-        // Attainments reported results imply: (student, credential, day) → the first result.
+        // Attainments reported results imply: (student, credential, day) → the first result. Attempts
+        // come in time order, so each student's credential is earned at its first pass and again
+        // only once the one earned before has expired.
         var implied: [String: (student: String, credential: String, day: CalendarDate, result: Int)] = [:]
+        // Student and credential → until when the last one earned is valid (nil: for good).
+        var held: [String: CalendarDate?] = [:]
         for attempt in data.attempts where attempt.passed {
             guard let student = attempt.studentID else { continue }
             for credential in catalog.credentials(provider: attempt.provider, exam: attempt.exam) {
-                let key = "\(student)\u{1F}\(credential.code)\u{1F}\(attempt.day)"
-                if implied[key] == nil { implied[key] = (student, credential.code, attempt.day, attempt.id) }
+                let holding = "\(student)\u{1F}\(credential.code)"
+                if let until = held[holding] {
+                    guard let until, attempt.day >= until else { continue }
+                }
+                let validUntil: CalendarDate? = credential.validYears.map { attempt.day.adding(days: 365 * $0) }
+                held[holding] = .some(validUntil)  // a nil date is kept (held for good), not a removed key
+                implied["\(holding)\u{1F}\(attempt.day)"] = (student, credential.code, attempt.day, attempt.id)
             }
         }
         try sync(
