@@ -1,4 +1,4 @@
-public import CertGateCore
+import CertGateCore
 
 /// A page a provider cut short: a complete HTTP response whose body stops mid-record (a report
 /// generator that timed out and flushed), or that holds fewer rows than a full page while more
