@@ -128,6 +128,12 @@ public final class Matcher: Sendable {
             reason: "the best score \(format(best.score)) is below the review threshold \(format(settings.reviewThreshold))")
     }
 
+    /// The students blocking puts before the scoring for a result (its close and its wide keys):
+    /// the benchmark's blocking recall is how often the true student is among them.
+    public func blockedStudentIDs(for person: ResultPerson) -> Set<String> {
+        Set((blocks.candidates(for: person) + blocks.candidates(for: person, wide: true)).map { students[Int($0)].studentID })
+    }
+
     /// Candidates from the blocking keys, scored, best first.
     func probabilisticCandidates(_ person: ResultPerson, pairsCompared: inout Int) -> [MatchDecision.Candidate] {
         let tight = score(blocks.candidates(for: person), person, pairsCompared: &pairsCompared)

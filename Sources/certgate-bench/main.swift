@@ -160,6 +160,22 @@ do {
     }
 }
 
+print("matcher on FEBRL data sets (someone else's corruption model; mocks/febrl/make_febrl.py)")
+do {
+    let settings = try MatchSettings.load(path: "config/matching.json")
+    let nicknames = try NicknameTable.load(path: "config/nicknames.json")
+    for number in 1...4 {
+        let figures = try FEBRLBenchmark.run(path: "mocks/febrl/febrl\(number).csv", settings: settings, nicknames: nicknames)
+        report(
+            "match FEBRL \(number) (\(figures.results) results × \(figures.roster) students)",
+            String(format: "precision %.2f%%, auto recall %.2f%%", figures.precision * 100, figures.recall * 100),
+            String(
+                format: "(auto or top 3 %.2f%%; blocking recall %.2f%%; review %.2f%%; %.2f s, %.1f pairs per result)",
+                figures.autoOrTopThree * 100, figures.blockingRecall * 100, figures.reviewShare * 100, figures.seconds,
+                Double(figures.pairs) / Double(max(1, figures.results))))
+    }
+}
+
 // 1. A synthetic roster, written as an SIS would: quoted fields, accents, CRLF.
 print("generating a roster of \(studentCount) students…")
 let rosterPath = directory + "/roster.csv"
