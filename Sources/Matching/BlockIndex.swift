@@ -10,7 +10,8 @@ import CertGateCore
 /// and with given name and surname swapped. When those find no clear match, a second, wider
 /// look-up adds a surname token with the given name's initial and the given name with the
 /// surname's initial (a typo in one name and a missing or wrong date of birth), and the date of
-/// birth with the surname's initial (a given name left blank). Keys are 64-bit hashes in one sorted array, which
+/// birth with the surname's initial (a given name left blank), and loose keys where they are rare in the roster
+/// (the date of birth alone, a name's Soundex with the birth year or the other name's initial). Keys are 64-bit hashes in one sorted array, which
 /// keeps memory small for large rosters.
 struct BlockIndex: Sendable {
     private let keys: [UInt64]
@@ -18,6 +19,9 @@ struct BlockIndex: Sendable {
     private let nicknames: NicknameTable
     /// A key shared by more students than this is too common to help; it is skipped.
     private let maximumBlock = 1000
+    /// A loose key (a date of birth alone, a name's sound with a year) helps only where it is
+    /// rare in this roster; shared by more students than this, it is skipped.
+    private let rareBlock = 24
 
     init(students: [RosterPerson], nicknames: NicknameTable) {
         self.nicknames = nicknames
@@ -26,6 +30,7 @@ struct BlockIndex: Sendable {
         for (index, student) in students.enumerated() {
             let keys = Self.keys(first: student.first, last: student.last, dateOfBirth: student.dateOfBirth, nicknames: nicknames)
                 + Self.wideKeys(first: student.first, last: student.last, dateOfBirth: student.dateOfBirth)
+                + Self.looseKeys(first: student.first, last: student.last, dateOfBirth: student.dateOfBirth)
                 + (student.hasSingleName ? student.last.map { Self.hash("s", $0) } : [])
             for key in Set(keys) {
                 pairs.append((key, Int32(index)))
@@ -40,7 +45,17 @@ struct BlockIndex: Sendable {
     func candidates(for person: ResultPerson, wide: Bool = false) -> [Int32] {
         var keys = Self.keys(first: person.first, last: person.last, dateOfBirth: person.dateOfBirth, nicknames: nicknames)
         keys += Self.keys(first: person.last, last: person.first, dateOfBirth: nil, nicknames: nicknames)
-        if wide { keys += Self.wideKeys(first: person.first, last: person.last, dateOfBirth: person.dateOfBirth) }
+        var loose: [UInt64] = []
+        if wide {
+            keys += Self.wideKeys(first: person.first, last: person.last, dateOfBirth: person.dateOfBirth)
+            loose += Self.looseKeys(first: person.first, last: person.last, dateOfBirth: person.dateOfBirth)
+            loose += Self.looseKeys(first: person.last, last: person.first, dateOfBirth: person.dateOfBirth)  // boxes swapped
+            if let date = person.dateOfBirth, date.day <= 12, date.day != date.month,
+                let swapped = CalendarDate(year: date.year, month: date.day, day: date.month)
+            {
+                loose.append(Self.hash("b", swapped.description))
+            }
+        }
         // Students with one name are filed under it: a provider puts it in either box.
         keys += (person.first + person.last).map { Self.hash("s", $0) }
         if let date = person.dateOfBirth, date.day <= 12, date.day != date.month,
@@ -52,6 +67,10 @@ struct BlockIndex: Sendable {
         for key in Set(keys) {
             let range = self.range(of: key)
             if range.count <= maximumBlock { found.formUnion(members[range]) }
+        }
+        for key in Set(loose) {
+            let range = self.range(of: key)
+            if range.count <= rareBlock { found.formUnion(members[range]) }
         }
         return Array(found)
     }
@@ -89,6 +108,23 @@ struct BlockIndex: Sendable {
         if let given = first.first {
             for token in last { if let initial = given.first { keys.append(hash("li", "\(token)|\(initial)")) } }
             if let initial = last.first?.first { keys.append(hash("fi", "\(given)|\(initial)")) }
+        }
+        return keys
+    }
+
+    static func looseKeys(first: [String], last: [String], dateOfBirth: CalendarDate?) -> [UInt64] {
+        var keys: [UInt64] = []
+        // Loose keys, used only where they are rare in this roster (`rareBlock`): both names typed
+        // badly or replaced leave the date of birth alone (a school's roster shares birthdays, a
+        // wider population rarely does); a mistyped date leaves each name's sound with the birth
+        // year or the other name's initial.
+        if let date = dateOfBirth?.description { keys.append(hash("b", date)) }
+        if let surname = last.first {
+            if let year = dateOfBirth?.year { keys.append(hash("sy", "\(Soundex.code(surname))|\(year)")) }
+            if let initial = first.first?.first { keys.append(hash("gs", "\(initial)|\(Soundex.code(surname))")) }
+        }
+        if let given = first.first, let initial = last.first?.first {
+            keys.append(hash("sg", "\(Soundex.code(given))|\(initial)"))
         }
         return keys
     }

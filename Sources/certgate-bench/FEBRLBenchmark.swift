@@ -26,7 +26,7 @@ enum FEBRLBenchmark {
     }
 
     /// Scores one data set; every result's true student is in the roster.
-    static func run(path: String, settings: MatchSettings, nicknames: NicknameTable) throws -> Figures {
+    static func run(path: String, settings: MatchSettings, nicknames: NicknameTable, debug: Bool = false) throws -> Figures {
         var roster: [RosterPerson] = []
         var results: [(person: ResultPerson, truth: String)] = []
         let reader = try CSVReader(path: path)
@@ -61,6 +61,10 @@ enum FEBRLBenchmark {
             }
             if decision.status == .matched ? decision.studentID == truth : decision.candidates.prefix(3).contains(where: { $0.studentID == truth }) {
                 figures.topThree += 1
+            }
+            if debug, decision.status != .matched || decision.studentID != truth {
+                let truthCandidate = decision.candidates.first { $0.studentID == truth }
+                print("MISS \(decision.status) truth=\(truth) \(truthCandidate.map { "\($0.score) \($0.fields.summary)" } ?? "not a candidate") best=\(decision.candidates.first.map { "\($0.studentID) \($0.score)" } ?? "-")")
             }
         }
         figures.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9

@@ -165,7 +165,8 @@ do {
     let settings = try MatchSettings.load(path: "config/matching.json")
     let nicknames = try NicknameTable.load(path: "config/nicknames.json")
     for number in 1...4 {
-        let figures = try FEBRLBenchmark.run(path: "mocks/febrl/febrl\(number).csv", settings: settings, nicknames: nicknames)
+        let figures = try FEBRLBenchmark.run(
+            path: "mocks/febrl/febrl\(number).csv", settings: settings, nicknames: nicknames, debug: arguments.contains("--match-debug"))
         report(
             "match FEBRL \(number) (\(figures.results) results × \(figures.roster) students)",
             String(format: "precision %.2f%%, auto recall %.2f%%", figures.precision * 100, figures.recall * 100),
