@@ -1,12 +1,13 @@
 import CertGateCore
 
-/// Compares one result with one student, field by field, and scores the agreement.
+/// Compares one result with one student, field by field: the comparison levels, and their
+/// score (the sum of the levels' weights, in bits) under a parameter set.
 struct FieldComparison: Sendable {
     let settings: MatchSettings
     let nicknames: NicknameTable
-    /// Each roster student's exact-name weights, from how common the names are in the roster.
-    let firstNameWeights: [Double]
-    let lastNameWeights: [Double]
+    /// Each roster student's names' log2 share of the roster (term frequency), for exact agreement.
+    let firstNameLogFrequency: [Double]
+    let lastNameLogFrequency: [Double]
 
     init(settings: MatchSettings, nicknames: NicknameTable, students: [RosterPerson]) {
         self.settings = settings
@@ -16,85 +17,73 @@ struct FieldComparison: Sendable {
             first[student.first.first ?? "", default: 0] += 1
             last[student.last.joined(), default: 0] += 1
         }
-        firstNameWeights = students.map {
-            settings.exactNames.weight(count: first[$0.first.first ?? ""] ?? 0, rosterSize: students.count)
+        firstNameLogFrequency = students.map {
+            settings.exactNames.logFrequency(count: first[$0.first.first ?? ""] ?? 0, rosterSize: students.count)
         }
-        lastNameWeights = students.map {
-            settings.exactNames.weight(count: last[$0.last.joined()] ?? 0, rosterSize: students.count)
+        lastNameLogFrequency = students.map {
+            settings.exactNames.logFrequency(count: last[$0.last.joined()] ?? 0, rosterSize: students.count)
         }
     }
 
-    func compare(_ result: ResultPerson, _ student: RosterPerson, index: Int) -> (FieldAgreement, Double) {
-        if student.hasSingleName { return compareSingleName(result, student, index: index) }
+    func compare(_ result: ResultPerson, _ student: RosterPerson) -> FieldAgreement {
+        if student.hasSingleName { return compareSingleName(result, student) }
         var first = firstName(result.first, result.names, student)
         var last = lastName(result.last, result.names, student)
         var swapped = false
-        if last == .different && (first == .different || first == .missing) {
-            // Students sometimes type their names into the wrong boxes.
+        if Self.weak(last) && Self.weak(first) {
+            // Students type their names into the wrong boxes, and family-name-first names arrive
+            // either way round: the swapped reading counts when its better name agrees better.
             let swappedFirst = firstName(result.last, result.swappedNames, student)
             let swappedLast = lastName(result.first, result.swappedNames, student)
-            if swappedFirst != .different && swappedFirst != .missing && swappedLast != .different && swappedLast != .missing {
+            let straight = Self.strength(first, last), crossed = Self.strength(swappedFirst, swappedLast)
+            if crossed.0 < straight.0 || (crossed.0 == straight.0 && crossed.1 < straight.1) {
                 (first, last, swapped) = (swappedFirst, swappedLast, true)
             }
         }
-        let agreement = FieldAgreement(
+        return FieldAgreement(
             firstName: first, lastName: last, dateOfBirth: dateOfBirth(result.dateOfBirth, student.dateOfBirth),
             email: email(result.email, student.email), school: school(result.site, student.school), namesSwapped: swapped)
-        return (agreement, score(agreement, index: index))
+    }
+
+    /// Two names' levels, the better first (lower is stronger), for comparing readings.
+    private static func strength(_ a: FieldAgreement.Level, _ b: FieldAgreement.Level) -> (Int, Int) {
+        (min(a.ordinal, b.ordinal), max(a.ordinal, b.ordinal))
+    }
+
+    /// A name level that says little: the swapped reading is tried instead.
+    private static func weak(_ level: FieldAgreement.Level) -> Bool {
+        level == .different || level == .missing || level == .partial || level == .initial
     }
 
     /// A student with one name: a provider puts it in either box and often fills the other with
     /// a placeholder (`FNU`, `LNU`) or repeats it, so the one name is compared with each box and
     /// the better agreement counts as the surname's. The one name is weighed once; when it agrees
     /// exactly the whole name does, so the given name shows as exact too (and step 3, exact name
-    /// and date of birth, applies).
-    private func compareSingleName(_ result: ResultPerson, _ student: RosterPerson, index: Int) -> (FieldAgreement, Double) {
+    /// and date of birth, applies; `score` then weighs the surname only).
+    private func compareSingleName(_ result: ResultPerson, _ student: RosterPerson) -> FieldAgreement {
         let asLast = lastName(result.last, result.names, student)
         let asFirst = lastName(result.first, result.swappedNames, student)
-        let order: [FieldAgreement.Level] = [.exact, .compound, .similar, .different, .missing]
-        let best = [asLast, asFirst].min { order.firstIndex(of: $0)! < order.firstIndex(of: $1)! } ?? .missing
-        var agreement = FieldAgreement(
-            firstName: .missing, lastName: best, dateOfBirth: dateOfBirth(result.dateOfBirth, student.dateOfBirth),
-            email: email(result.email, student.email), school: school(result.site, student.school), namesSwapped: false)
-        let total = score(agreement, index: index)
-        if best == .exact { agreement.firstName = .exact }
-        return (agreement, total)
+        let best = asLast.ordinal <= asFirst.ordinal ? asLast : asFirst
+        return FieldAgreement(
+            firstName: best == .exact ? .exact : .missing, lastName: best,
+            dateOfBirth: dateOfBirth(result.dateOfBirth, student.dateOfBirth), email: email(result.email, student.email),
+            school: school(result.site, student.school), namesSwapped: false)
     }
 
-    func score(_ agreement: FieldAgreement, index: Int) -> Double {
-        let weights = settings.weights
+    /// The sum of the levels' weights, in bits: log2 of the Bayes factor for "same person".
+    func score(_ agreement: FieldAgreement, index: Int, single: Bool, _ table: ScoreTable) -> Double {
         var total = 0.0
-        switch agreement.firstName {
-        case .exact: total += firstNameWeights[index]
-        case .nickname: total += weights.firstName.nickname
-        case .similar: total += weights.firstName.similar
-        case .different: total += weights.firstName.different
-        default: break
+        if !single {
+            total += agreement.firstName == .exact
+                ? settings.exactNames.weight(logM: table.exactFirstLogM, logFrequency: firstNameLogFrequency[index])
+                : table.weight(.firstName, agreement.firstName)
         }
-        switch agreement.lastName {
-        case .exact: total += lastNameWeights[index]
-        case .compound: total += weights.lastName.compound
-        case .similar: total += weights.lastName.similar
-        case .different: total += weights.lastName.different
-        default: break
-        }
-        switch agreement.dateOfBirth {
-        case .exact: total += weights.dateOfBirth.exact
-        case .swappedDayMonth: total += weights.dateOfBirth.swappedDayMonth
-        case .oneDigit: total += weights.dateOfBirth.oneDigit
-        case .different: total += weights.dateOfBirth.different
-        default: break
-        }
-        switch agreement.email {
-        case .exact: total += weights.email.exact
-        case .different: total += weights.email.different
-        default: break
-        }
-        switch agreement.school {
-        case .exact: total += weights.school.exact
-        case .different: total += weights.school.different
-        default: break
-        }
+        total += agreement.lastName == .exact
+            ? settings.exactNames.weight(logM: table.exactLastLogM, logFrequency: lastNameLogFrequency[index])
+            : table.weight(.lastName, agreement.lastName)
+        total += table.weight(.dateOfBirth, agreement.dateOfBirth)
+        total += table.weight(.email, agreement.email)
+        total += table.weight(.school, agreement.school)
         if agreement.namesSwapped { total -= settings.swappedNamesPenalty }
         return total
     }
@@ -103,22 +92,40 @@ struct FieldComparison: Sendable {
         guard let given = result.first, let primary = student.first.first else { return .missing }
         if given == primary || result == student.first || result == student.first + student.middle { return .exact }
         if nicknames.related(given, primary) { return .nickname }
-        if similar(bytes.firstJoined, student.names.firstJoined) || similar(bytes.first, student.names.first) { return .similar }
-        // "Mary Kate" typed as "Kate": the student's second given name.
+        let similarity = max(
+            JaroWinkler.similarity(bytes.firstJoined, student.names.firstJoined), JaroWinkler.similarity(bytes.first, student.names.first))
+        if similarity >= settings.similarNames { return .similar }
+        // "Mary Kate" typed as "Kate", or the middle name the student goes by.
         if student.middle.contains(given) || student.first.dropFirst().contains(given) { return .similar }
+        if bytes.firstSound == student.names.firstSound { return .phonetic }
+        if similarity >= settings.partlySimilarNames { return .partial }
+        if Self.isInitial(bytes.first, of: student.names.first) { return .initial }
         return .different
     }
 
     func lastName(_ result: [String], _ bytes: NameBytes, _ student: RosterPerson) -> FieldAgreement.Level {
         guard !result.isEmpty, !student.last.isEmpty else { return .missing }
         if result == student.last || bytes.lastJoined == student.names.lastJoined { return .exact }
-        // García-López vs García: compound surnames.
-        if result.contains(where: { token in token.count > 1 && student.last.contains(token) }) { return .compound }
-        if similar(bytes.lastJoined, student.names.lastJoined) { return .similar }
-        for token in bytes.last where token.count > 3 {
-            for other in student.names.last where similar(token, other) { return .similar }
+        // García-López vs García or López García: one surname of a double surname (particles such
+        // as "de" or "van" alone do not count).
+        if result.contains(where: { token in token.count > 1 && !NameFolding.particles.contains(token) && student.last.contains(token) }) {
+            return .compound
         }
+        var similarity = JaroWinkler.similarity(bytes.lastJoined, student.names.lastJoined)
+        for token in bytes.last where token.count > 3 {
+            for other in student.names.last where other.count > 3 { similarity = max(similarity, JaroWinkler.similarity(token, other)) }
+        }
+        if similarity >= settings.similarNames { return .similar }
+        if bytes.lastSound == student.names.lastSound { return .phonetic }
+        if similarity >= settings.partlySimilarNames { return .partial }
+        if Self.isInitial(bytes.lastJoined, of: student.names.lastJoined) { return .initial }
         return .different
+    }
+
+    /// One name is a single letter, the other's first.
+    private static func isInitial(_ a: [UInt8], of b: [UInt8]) -> Bool {
+        guard let x = a.first, let y = b.first, x == y else { return false }
+        return a.count == 1 || b.count == 1
     }
 
     func dateOfBirth(_ result: CalendarDate?, _ student: CalendarDate?) -> FieldAgreement.Level {
@@ -134,7 +141,26 @@ struct FieldComparison: Sendable {
                 y /= 10
             }
         }
-        return differing == 1 ? .oneDigit : .different
+        if differing == 1 || Self.adjacentDigitsSwapped(result, student) { return .oneDigit }
+        return result.year == student.year ? .yearOnly : .different
+    }
+
+    /// 2009-10-13 typed as 2009-01-13 or 1990-…: two neighbouring digits of YYYYMMDD swapped.
+    private static func adjacentDigitsSwapped(_ a: CalendarDate, _ b: CalendarDate) -> Bool {
+        var x = a.year * 10_000 + a.month * 100 + a.day, y = b.year * 10_000 + b.month * 100 + b.day
+        var differing = 0, swapped = false, lastDiffering = -2, previous = (-1, -1)
+        for position in 0..<8 {
+            let digits = (x % 10, y % 10)
+            if digits.0 != digits.1 {
+                differing += 1
+                if lastDiffering == position - 1 && digits.0 == previous.1 && digits.1 == previous.0 { swapped = true }
+                lastDiffering = position
+            }
+            previous = digits
+            x /= 10
+            y /= 10
+        }
+        return differing == 2 && swapped
     }
 
     func email(_ result: String?, _ student: String?) -> FieldAgreement.Level {
@@ -145,9 +171,5 @@ struct FieldComparison: Sendable {
     func school(_ site: Set<String>, _ school: Set<String>) -> FieldAgreement.Level {
         guard !site.isEmpty, !school.isEmpty else { return .missing }
         return site.isDisjoint(with: school) ? .different : .exact
-    }
-
-    private func similar(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        JaroWinkler.similarity(a, b) >= settings.similarNames
     }
 }

@@ -42,14 +42,23 @@ public enum JaroWinkler {
 }
 
 /// American Soundex: a letter and three digits, alike for names that sound alike (Smith, Smyth).
-/// Used only to find candidates (blocking), never to decide.
+/// Finds candidates (blocking) and is one comparison level (`phonetic`) of names.
 public enum Soundex {
     private static let codes: [UInt8] = Array("01230120022455012623010202".utf8)
 
     public static func code(_ name: String) -> String {
+        String(decoding: code(bytes: Array(name.utf8)), as: UTF8.self)
+    }
+
+    /// The code's four bytes in one number, for comparing pairs without allocating (0: no letters).
+    static func packed(_ name: [UInt8]) -> UInt32 {
+        code(bytes: name).reduce(0) { $0 << 8 | UInt32($1) }
+    }
+
+    private static func code(bytes name: [UInt8]) -> [UInt8] {
         var result: [UInt8] = []
         var last: UInt8 = 0
-        for byte in name.utf8 where byte >= 97 && byte <= 122 {
+        for byte in name where byte >= 97 && byte <= 122 {
             let code = codes[Int(byte - 97)]
             if result.isEmpty {
                 result.append(byte - 32)
@@ -62,6 +71,6 @@ public enum Soundex {
             if result.count == 4 { break }
         }
         while !result.isEmpty && result.count < 4 { result.append(UInt8(ascii: "0")) }
-        return String(decoding: result, as: UTF8.self)
+        return result
     }
 }

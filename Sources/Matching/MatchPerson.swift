@@ -36,12 +36,18 @@ struct NameBytes: Sendable {
     let firstJoined: [UInt8]
     let last: [[UInt8]]
     let lastJoined: [UInt8]
+    /// Soundex of the given name and of the surname, packed (0 for no letters).
+    let firstSound: UInt32
+    let lastSound: UInt32
 
     init(first: [String], last: [String]) {
         self.first = Array((first.first ?? "").utf8)
         firstJoined = Array(first.joined().utf8)
         self.last = last.map { Array($0.utf8) }
         lastJoined = Array(last.joined().utf8)
+        firstSound = Soundex.packed(self.first)
+        // A surname's sound without its particles: "De La Cruz" sounds like "Cruz".
+        lastSound = Soundex.packed(Array(last.filter { !NameFolding.particles.contains($0) }.joined().utf8))
     }
 
     static let ignoredSchoolWords: Set<String> = ["high", "school", "academy", "testing", "center", "the", "of", "hs"]
@@ -84,11 +90,36 @@ public struct ResultPerson: Sendable {
 
 /// How well each field agrees between a result and a student: the "reason per field" staff see.
 public struct FieldAgreement: Sendable, Codable, Equatable {
-    public enum Level: String, Sendable, Codable {
-        case exact, nickname, compound, similar
+    /// Comparison levels, strongest first. Names: `exact`, `nickname` (given names of one
+    /// nickname group, transliterations among them), `compound` (one surname of a double surname,
+    /// or a particle dropped), `similar` (Jaro–Winkler from `similar_names`, or a given name that is
+    /// the student's second or middle name), `phonetic` (same Soundex), `partial` (Jaro–Winkler from
+    /// `partly_similar_names`), `initial` (an initial for the name). Birth date: `exact`,
+    /// `swapped_day_month`, `one_digit`, `year_only`. Then `different`, or `missing` (weighs nothing).
+    public enum Level: String, Sendable, Codable, CaseIterable {
+        case exact, nickname, compound, similar, phonetic, partial, initial
         case swappedDayMonth = "swapped_day_month"
         case oneDigit = "one_digit"
+        case yearOnly = "year_only"
         case different, missing
+
+        /// Position in `allCases`: an index into parameter tables.
+        var ordinal: Int {
+            switch self {
+            case .exact: 0
+            case .nickname: 1
+            case .compound: 2
+            case .similar: 3
+            case .phonetic: 4
+            case .partial: 5
+            case .initial: 6
+            case .swappedDayMonth: 7
+            case .oneDigit: 8
+            case .yearOnly: 9
+            case .different: 10
+            case .missing: 11
+            }
+        }
     }
 
     public var firstName: Level

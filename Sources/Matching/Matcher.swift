@@ -17,11 +17,15 @@ public struct MatchDecision: Sendable {
     /// One roster student considered, with its score and the agreement of each field.
     public struct Candidate: Sendable, Codable, Equatable {
         public var studentID: String
+        /// log2 of the Bayes factor for "same person": the sum of the fields' weights, in bits.
         public var score: Double
+        /// The probability that this student is the result's, given every candidate considered
+        /// and the chance that the result's student is not in the roster at all.
+        public var probability: Double
         public var fields: FieldAgreement
 
         enum CodingKeys: String, CodingKey {
-            case score, fields
+            case score, probability, fields
             case studentID = "student_id"
         }
     }
@@ -31,26 +35,24 @@ public struct MatchDecision: Sendable {
     /// The matched student (only when `status == .matched`).
     public var studentID: String?
     public var score: Double?
+    /// The best candidate's match probability.
+    public var probability: Double?
     /// Best first; for review, the students a person should choose from.
     public var candidates: [Candidate]
     /// Why a result went to review or stayed unmatched, in plain words.
     public var reason: String?
 }
 
-/// Matches provider results to roster students, in the order of the issue: a provider-carried
-/// student ID whose name agrees, a known candidate link, exact name and date of birth, then
-/// Fellegi–Sunter scoring over candidates found by blocking keys (so the pairs compared grow
-/// about linearly with the roster).
-public final class Matcher: Sendable {
-    private let students: [RosterPerson]
-    private let byID: [String: Int32]
-    private let blocks: BlockIndex
-    private let comparison: FieldComparison
-    public let settings: MatchSettings
+/// The roster as the matcher reads it: students, their IDs, the blocking index and the
+/// comparison. Built once per roster (seconds for a state's), shared by every parameter set.
+final class MatchRoster: Sendable {
+    let students: [RosterPerson]
+    let byID: [String: Int32]
+    let blocks: BlockIndex
+    let comparison: FieldComparison
 
-    public init(students: [RosterPerson], settings: MatchSettings, nicknames: NicknameTable) {
+    init(students: [RosterPerson], settings: MatchSettings, nicknames: NicknameTable) {
         self.students = students
-        self.settings = settings
         comparison = FieldComparison(settings: settings, nicknames: nicknames, students: students)
         var byID: [String: Int32] = [:]
         byID.reserveCapacity(students.count)
@@ -59,7 +61,47 @@ public final class Matcher: Sendable {
         blocks = BlockIndex(students: students, nicknames: nicknames)
     }
 
-    public var rosterSize: Int { students.count }
+    /// Every student blocking puts before the scoring for a result (close and wide keys).
+    func blocked(_ person: ResultPerson) -> Set<Int32> {
+        Set(blocks.candidates(for: person)).union(blocks.candidates(for: person, wide: true))
+    }
+}
+
+/// Matches provider results to roster students, in the order of the issue: a provider-carried
+/// student ID whose name agrees, a known candidate link, exact name and date of birth, then
+/// Fellegi–Sunter scoring over candidates found by blocking keys (so the pairs compared grow
+/// about linearly with the roster). Scores are turned into match probabilities with the
+/// parameters' share of results in the roster and the roster's size as the prior.
+public final class Matcher: Sendable {
+    let roster: MatchRoster
+    public let settings: MatchSettings
+    public let parameters: MatchParameters
+    private let table: ScoreTable
+    /// log2 of the prior odds that a result is one given student, and of the chance it is nobody's.
+    private let logPrior: Double
+    private let logNobody: Double
+
+    public convenience init(students: [RosterPerson], settings: MatchSettings, nicknames: NicknameTable) {
+        self.init(roster: MatchRoster(students: students, settings: settings, nicknames: nicknames), settings: settings,
+            parameters: settings.startingParameters)
+    }
+
+    init(roster: MatchRoster, settings: MatchSettings, parameters: MatchParameters) {
+        self.roster = roster
+        self.settings = settings
+        self.parameters = parameters
+        table = ScoreTable(parameters)
+        let population = Double(max(roster.students.count, settings.minimumPopulation))
+        logPrior = log2(parameters.inRoster / population)
+        logNobody = log2(1 - parameters.inRoster)
+    }
+
+    /// The same roster matched with other parameters (a run's trained ones).
+    public func using(_ parameters: MatchParameters) -> Matcher {
+        Matcher(roster: roster, settings: settings, parameters: parameters)
+    }
+
+    public var rosterSize: Int { roster.students.count }
 
     /// Decides one result.
     /// - Parameters:
@@ -67,79 +109,78 @@ public final class Matcher: Sendable {
     ///   - pairsCompared: counts the (result, student) pairs scored, for the benchmark.
     public func match(_ person: ResultPerson, linkedStudentID: String? = nil, pairsCompared: inout Int) -> MatchDecision {
         // 1. A student ID the provider carried, trusted only when the name roughly agrees.
-        if let id = person.studentID, let index = byID[id] {
-            let (fields, score) = comparison.compare(person, students[Int(index)], index: Int(index))
-            pairsCompared += 1
-            let candidate = MatchDecision.Candidate(studentID: id, score: score, fields: fields)
-            if namesAgree(fields) {
-                return MatchDecision(status: .matched, method: .studentID, studentID: id, score: score, candidates: [candidate], reason: nil)
+        if let id = person.studentID, let index = roster.byID[id] {
+            let candidate = withProbabilities(score([index], person, pairsCompared: &pairsCompared))[0]
+            if namesAgree(candidate.fields) {
+                return decision(.matched, .studentID, id, [candidate], reason: nil)
             }
             var others = probabilisticCandidates(person, pairsCompared: &pairsCompared).filter { $0.studentID != id }
             others.insert(candidate, at: 0)
-            return MatchDecision(
-                status: .review, method: .studentID, studentID: nil, score: score,
-                candidates: Array(others.prefix(settings.reviewCandidates)),
-                reason: "the provider's student ID \(id) belongs to a student whose name does not agree (\(fields.summary))")
+            return decision(.review, .studentID, nil, Array(others.prefix(settings.reviewCandidates)),
+                reason: "the provider's student ID \(id) belongs to a student whose name does not agree (\(candidate.fields.summary))")
         }
         // 2. A link staff confirmed (or an earlier confident match taught).
-        if let linked = linkedStudentID, let index = byID[linked] {
-            let (fields, score) = comparison.compare(person, students[Int(index)], index: Int(index))
-            pairsCompared += 1
-            let candidate = MatchDecision.Candidate(studentID: linked, score: score, fields: fields)
-            if namesAgree(fields) || (fields.firstName == .missing && fields.lastName == .missing) {
-                return MatchDecision(
-                    status: .matched, method: .candidateLink, studentID: linked, score: score, candidates: [candidate], reason: nil)
+        if let linked = linkedStudentID, let index = roster.byID[linked] {
+            let candidate = withProbabilities(score([index], person, pairsCompared: &pairsCompared))[0]
+            if namesAgree(candidate.fields) || (candidate.fields.firstName == .missing && candidate.fields.lastName == .missing) {
+                return decision(.matched, .candidateLink, linked, [candidate], reason: nil)
             }
-            return MatchDecision(
-                status: .review, method: .candidateLink, studentID: nil, score: score, candidates: [candidate],
-                reason: "this candidate ID is linked to student \(linked), but the name does not agree (\(fields.summary))")
+            return decision(.review, .candidateLink, nil, [candidate],
+                reason: "this candidate ID is linked to student \(linked), but the name does not agree (\(candidate.fields.summary))")
         }
         let candidates = probabilisticCandidates(person, pairsCompared: &pairsCompared)
         guard let best = candidates.first else {
-            return MatchDecision(status: .unmatched, method: nil, studentID: nil, score: nil, candidates: [], reason: "no roster student is similar")
+            return MatchDecision(
+                status: .unmatched, method: nil, studentID: nil, score: nil, probability: nil, candidates: [],
+                reason: "no roster student is similar")
         }
+        let shown = Array(candidates.prefix(settings.reviewCandidates))
         // 3. Exact agreement on name and date of birth.
         let exact = candidates.filter {
             $0.fields.firstName == .exact && $0.fields.lastName == .exact && $0.fields.dateOfBirth == .exact && !$0.fields.namesSwapped
         }
         if exact.count == 1 && exact[0].studentID == best.studentID {
-            return MatchDecision(
-                status: .matched, method: .exact, studentID: best.studentID, score: best.score,
-                candidates: Array(candidates.prefix(settings.reviewCandidates)), reason: nil)
+            return decision(.matched, .exact, best.studentID, shown, reason: nil)
         }
-        // 4. Scores: auto only when clearly best.
-        let runnerUp = candidates.count > 1 ? candidates[1].score : -Double.infinity
-        let shown = Array(candidates.prefix(settings.reviewCandidates))
-        if best.score >= settings.autoThreshold && best.score - runnerUp >= settings.autoMargin && exact.count <= 1 {
-            return MatchDecision(
-                status: .matched, method: .probabilistic, studentID: best.studentID, score: best.score, candidates: shown, reason: nil)
+        // 4. Match probabilities: auto only when clearly the one.
+        let runnerUp = candidates.count > 1 ? candidates[1].probability : 0
+        if best.probability >= settings.autoProbability && best.probability - runnerUp >= settings.autoMargin && exact.count <= 1 {
+            return decision(.matched, .probabilistic, best.studentID, shown, reason: nil)
         }
-        if best.score >= settings.reviewThreshold {
+        if best.probability >= settings.reviewProbability {
             let why: String
-            if best.score >= settings.autoThreshold {
-                why = "two or more students score alike (\(format(best.score)) and \(format(runnerUp)))"
+            if best.probability >= settings.autoProbability || exact.count > 1 {
+                why = "two or more students are alike (match probabilities \(percent(best.probability)) and \(percent(runnerUp)))"
             } else {
-                why = "the best score \(format(best.score)) is below the auto-match threshold \(format(settings.autoThreshold))"
+                why = "the best match probability \(percent(best.probability)) is below the auto-match threshold \(percent(settings.autoProbability))"
             }
-            return MatchDecision(status: .review, method: .probabilistic, studentID: nil, score: best.score, candidates: shown, reason: why)
+            return decision(.review, .probabilistic, nil, shown, reason: why)
         }
-        return MatchDecision(
-            status: .unmatched, method: .probabilistic, studentID: nil, score: best.score, candidates: shown,
-            reason: "the best score \(format(best.score)) is below the review threshold \(format(settings.reviewThreshold))")
+        return decision(.unmatched, .probabilistic, nil, shown,
+            reason: "the best match probability \(percent(best.probability)) is below the review threshold \(percent(settings.reviewProbability))")
+    }
+
+    private func decision(
+        _ status: MatchDecision.Status, _ method: MatchDecision.Method, _ studentID: String?, _ candidates: [MatchDecision.Candidate],
+        reason: String?
+    ) -> MatchDecision {
+        MatchDecision(
+            status: status, method: method, studentID: studentID, score: candidates.first?.score,
+            probability: candidates.first?.probability, candidates: candidates, reason: reason)
     }
 
     /// The students blocking puts before the scoring for a result (its close and its wide keys):
     /// the benchmark's blocking recall is how often the true student is among them.
     public func blockedStudentIDs(for person: ResultPerson) -> Set<String> {
-        Set((blocks.candidates(for: person) + blocks.candidates(for: person, wide: true)).map { students[Int($0)].studentID })
+        Set(roster.blocked(person).map { roster.students[Int($0)].studentID })
     }
 
-    /// Candidates from the blocking keys, scored, best first.
+    /// Candidates from the blocking keys, scored, best first, with their probabilities.
     func probabilisticCandidates(_ person: ResultPerson, pairsCompared: inout Int) -> [MatchDecision.Candidate] {
-        let tight = score(blocks.candidates(for: person), person, pairsCompared: &pairsCompared)
-        if let best = tight.first, best.score >= settings.autoThreshold { return tight }
+        let tight = withProbabilities(score(roster.blocks.candidates(for: person), person, pairsCompared: &pairsCompared))
+        if let best = tight.first, best.probability >= settings.autoProbability { return tight }
         // No clear match among the close candidates: look wider before giving up.
-        return score(blocks.candidates(for: person, wide: true), person, pairsCompared: &pairsCompared)
+        return withProbabilities(score(roster.blocks.candidates(for: person, wide: true), person, pairsCompared: &pairsCompared))
     }
 
     private func score(_ indices: [Int32], _ person: ResultPerson, pairsCompared: inout Int) -> [MatchDecision.Candidate] {
@@ -147,12 +188,35 @@ public final class Matcher: Sendable {
         var scored: [MatchDecision.Candidate] = []
         scored.reserveCapacity(indices.count)
         for index in indices {
-            let student = students[Int(index)]
-            let (fields, score) = comparison.compare(person, student, index: Int(index))
-            scored.append(MatchDecision.Candidate(studentID: student.studentID, score: score, fields: fields))
+            let student = roster.students[Int(index)]
+            let fields = roster.comparison.compare(person, student)
+            scored.append(
+                MatchDecision.Candidate(studentID: student.studentID, score: score(fields, index: Int(index)), probability: 0, fields: fields))
         }
         scored.sort { $0.score != $1.score ? $0.score > $1.score : $0.studentID < $1.studentID }
         return scored
+    }
+
+    /// The score of an agreement with the student at `index`, in bits.
+    func score(_ fields: FieldAgreement, index: Int) -> Double {
+        roster.comparison.score(fields, index: index, single: roster.students[index].hasSingleName, table)
+    }
+
+    /// Each candidate's probability of being the result's student.
+    private func withProbabilities(_ candidates: [MatchDecision.Candidate]) -> [MatchDecision.Candidate] {
+        var result = candidates
+        for (index, probability) in probabilities(candidates.map(\.score)).enumerated() { result[index].probability = probability }
+        return result
+    }
+
+    /// For candidates' scores, each one's probability of being the result's student: its prior
+    /// odds times its Bayes factor, over the sum for every candidate plus the chance the student
+    /// is not in the roster (in log space, so large scores do not overflow).
+    func probabilities(_ scores: [Double]) -> [Double] {
+        let logs = scores.map { $0 + logPrior }
+        let top = max(logs.max() ?? logNobody, logNobody)
+        let total = logs.reduce(exp2(logNobody - top)) { $0 + exp2($1 - top) }
+        return logs.map { exp2($0 - top) / total }
     }
 
     /// A rough name agreement: enough to trust an ID, not enough to match without one.
@@ -161,5 +225,5 @@ public final class Matcher: Sendable {
         return good.contains(fields.lastName) && (good.contains(fields.firstName) || fields.firstName == .missing)
     }
 
-    private func format(_ score: Double) -> String { String(format: "%.1f", score) }
+    private func percent(_ probability: Double) -> String { String(format: "%.1f%%", probability * 100) }
 }

@@ -5,6 +5,12 @@ import Foundation
 /// spaces separating tokens, and generational suffixes (Jr., Sr., II, III, IV) removed.
 public enum NameFolding {
     static let suffixes: Set<String> = ["jr", "sr", "ii", "iii", "iv", "v"]
+    /// Surname particles (De La Cruz, van der Berg, bin Laden): kept in the name, but sharing one
+    /// alone does not make two surnames alike.
+    static let particles: Set<String> = [
+        "de", "del", "la", "las", "los", "le", "da", "das", "do", "dos", "di", "du", "van", "von", "der", "den", "ter", "y", "e",
+        "bin", "binti", "ibn", "al", "el", "st", "saint", "mc", "mac",
+    ]
 
     /// The tokens of a name, suffixes removed.
     public static func tokens(_ name: String?) -> [String] {

@@ -17,6 +17,10 @@ enum FEBRLBenchmark {
         var review = 0
         var pairs = 0
         var seconds = 0.0
+        var parameters: MatchParameters?
+        /// The sum of the automatic matches' probabilities: the precision they promise.
+        var expectedCorrect = 0.0
+        var expectedPrecision: Double { auto == 0 ? 1 : expectedCorrect / Double(auto) }
 
         var precision: Double { auto == 0 ? 1 : Double(autoCorrect) / Double(auto) }
         var recall: Double { Double(autoCorrect) / Double(max(1, results)) }
@@ -49,12 +53,26 @@ enum FEBRLBenchmark {
         }
         var figures = Figures(name: (path as NSString).lastPathComponent, roster: roster.count, results: results.count)
         let start = DispatchTime.now().uptimeNanoseconds
-        let matcher = Matcher(students: roster, settings: settings, nicknames: nicknames)
+        // As a matching run does: learn this data's parameters, then match with them.
+        let untrained = Matcher(students: roster, settings: settings, nicknames: nicknames)
+        let (parameters, _) = ParameterTraining.train(untrained, results: results.map(\.person))
+        let matcher = untrained.using(parameters)
+        if debug {
+            print("PARAMETERS in_roster \(parameters.inRoster)")
+            for field in MatchField.allCases {
+                for level in field.levels {
+                    let p = parameters[field, level]
+                    print(String(format: "  %@ %@ m %.4f u %.5f w %.2f", field.rawValue, level.rawValue, p.m, p.u, p.weight))
+                }
+            }
+        }
+        figures.parameters = parameters
         for (person, truth) in results {
             let decision = matcher.match(person, pairsCompared: &figures.pairs)
             switch decision.status {
             case .matched:
                 figures.auto += 1
+                figures.expectedCorrect += decision.probability ?? 1
                 if decision.studentID == truth { figures.autoCorrect += 1 }
             case .review: figures.review += 1
             case .unmatched: break
@@ -64,7 +82,7 @@ enum FEBRLBenchmark {
             }
             if debug, decision.status != .matched || decision.studentID != truth {
                 let truthCandidate = decision.candidates.first { $0.studentID == truth }
-                print("MISS \(decision.status) truth=\(truth) \(truthCandidate.map { "\($0.score) \($0.fields.summary)" } ?? "not a candidate") best=\(decision.candidates.first.map { "\($0.studentID) \($0.score)" } ?? "-")")
+                print("MISS \(decision.status) \(person.first)/\(person.last) truth=\(truth) \(truthCandidate.map { "\($0.score) \($0.fields.summary)" } ?? "not a candidate") best=\(decision.candidates.first.map { "\($0.studentID) \($0.score)" } ?? "-")")
             }
         }
         figures.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9

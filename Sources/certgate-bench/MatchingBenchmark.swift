@@ -47,7 +47,8 @@ enum MatchingBenchmark {
         }
 
         let start = DispatchTime.now().uptimeNanoseconds
-        let matcher = Matcher(students: rosterPeople, settings: settings, nicknames: nicknames)
+        let untrained = Matcher(students: rosterPeople, settings: settings, nicknames: nicknames)
+        let matcher = untrained.using(ParameterTraining.train(untrained, results: queries.map(\.0)).0)
         // Both cores: results are independent, so chunks are matched in parallel.
         let chunks = 64
         let partial = Mutex<[Figures]>([])

@@ -12,7 +12,8 @@ import Testing
     @Test func reviewThenLinkFromTheCommandLine() throws {
         let workspace = try PullTests.Workspace()
         let server = try MockServeProcess(directory: Fixtures.path("mocks/feeds"))
-        #expect(try workspace.run(["roster", "import", Fixtures.path("mocks/roster/roster.csv")]).status == 0)
+        // Two Aaliyah Kims: the feed's, with no date of birth, goes to review.
+        #expect(try workspace.run(["roster", "import", try Fixtures.rosterWithNamesake(in: workspace.directory.path)]).status == 0)
         let pull = try workspace.pull(server, ["--since", "2026-01-05", "--until", "2026-01-11"])
         #expect(pull.status == 0, "\(pull.stderr)")
 
