@@ -36,7 +36,7 @@ let package = Package(
 
         // Executables: thin front ends over the libraries.
         .executableTarget(
-            name: "certgate", dependencies: ["Gateway", "CertGateCore", "Store", "MockProvider", "AdapterKit"]),
+            name: "certgate", dependencies: ["Gateway", "CertGateCore", "Store", "MockProvider", "AdapterKit", "Matching"]),
         .executableTarget(
             name: "certgate-bench", dependencies: ["Gateway", "CertGateCore", "Store", "Fetch", "MockProvider", "Matching"]),
 

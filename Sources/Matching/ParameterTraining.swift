@@ -1,15 +1,14 @@
 import Foundation
 
-/// A pair staff decided: `certgate match link` (the same person) or `match reject` (not).
+/// A result staff decided: `certgate match link` (it is this student's) or `match reject` (it
+/// is no roster student's: `studentID` nil).
 public struct LabelledPair: Sendable {
     public var person: ResultPerson
-    public var studentID: String
-    public var isMatch: Bool
+    public var studentID: String?
 
-    public init(person: ResultPerson, studentID: String, isMatch: Bool) {
+    public init(person: ResultPerson, studentID: String?) {
         self.person = person
         self.studentID = studentID
-        self.isMatch = isMatch
     }
 }
 
@@ -18,13 +17,13 @@ public struct TrainingReport: Sendable, Codable, Equatable {
     /// Results in the training sample, and the candidate pairs blocking found for them.
     public var results = 0
     public var candidatePairs = 0
-    /// Random result–student pairs that estimated u.
+    /// Result–student pairs that estimated u (all of them when there are few, else a random sample).
     public var randomPairs = 0
     public var iterations = 0
     public var converged = false
     /// Staff decisions used: links count as true pairs; each is also checked against the trained
-    /// parameters (a link agrees when its student is matched or offered for review, a rejection
-    /// when its student is not matched automatically).
+    /// parameters (a link agrees when its student is matched or among the candidates offered, a
+    /// rejection when the result is not matched automatically to anyone).
     public var staffLinks = 0
     public var staffLinksAgreeing = 0
     public var staffRejections = 0
@@ -71,14 +70,22 @@ public enum ParameterTraining {
         let strength = settings.training.priorStrength
 
         // u: level frequencies over random pairs, held towards the starting u.
-        var random = SplitMix64(seed: settings.training.seed)
+        // Every pair when there are few (a small run would otherwise count the same pairs again
+        // and again, as if it knew more than it does), else a seeded sample.
         var chance = LevelCounts()
-        for _ in 0..<settings.training.randomPairs {
-            let result = results[Int(random.next() % UInt64(results.count))]
-            let student = roster.students[Int(random.next() % UInt64(roster.students.count))]
+        func count(_ result: ResultPerson, _ student: RosterPerson) {
             chance.add(roster.comparison.compare(result, student), weight: 1, single: student.hasSingleName)
         }
-        report.randomPairs = settings.training.randomPairs
+        if results.count * roster.students.count <= settings.training.randomPairs {
+            for result in results { for student in roster.students { count(result, student) } }
+            report.randomPairs = results.count * roster.students.count
+        } else {
+            var random = SplitMix64(seed: settings.training.seed)
+            for _ in 0..<settings.training.randomPairs {
+                count(results[Int(random.next() % UInt64(results.count))], roster.students[Int(random.next() % UInt64(roster.students.count))])
+            }
+            report.randomPairs = settings.training.randomPairs
+        }
         // A random pair is the result's own student with probability in-roster / roster size: in a
         // school's roster of a few hundred that is most of the pairs agreeing exactly on a birth
         // date, so the expected true pairs are taken out of the chance counts with each new m.
@@ -110,8 +117,8 @@ public enum ParameterTraining {
         report.results = (results.count + step - 1) / step
 
         var links = LevelCounts()
-        for label in labels where label.isMatch {
-            guard let student = roster.byID[label.studentID] else { continue }
+        for label in labels {
+            guard let student = label.studentID.flatMap({ roster.byID[$0] }) else { continue }
             let person = roster.students[Int(student)]
             links.add(roster.comparison.compare(label.person, person), weight: 1, single: person.hasSingleName)
         }
@@ -151,18 +158,18 @@ public enum ParameterTraining {
 
         // Staff decisions checked against what was learned.
         let trained = matcher.using(parameters)
-        for label in labels where roster.byID[label.studentID] != nil {
+        for label in labels {
             var pairs = 0
             let decision = trained.match(label.person, pairsCompared: &pairs)
-            let matchedTo = decision.status == .matched ? decision.studentID : nil
-            if label.isMatch {
+            if let student = label.studentID {
+                guard roster.byID[student] != nil else { continue }
                 report.staffLinks += 1
-                if matchedTo == label.studentID || (decision.status == .review && decision.candidates.contains { $0.studentID == label.studentID }) {
+                if decision.status == .matched ? decision.studentID == student : decision.candidates.contains(where: { $0.studentID == student }) {
                     report.staffLinksAgreeing += 1
                 }
             } else {
                 report.staffRejections += 1
-                if matchedTo != label.studentID { report.staffRejectionsAgreeing += 1 }
+                if decision.status != .matched { report.staffRejectionsAgreeing += 1 }
             }
         }
         return (parameters, report)

@@ -18,7 +18,24 @@ public enum Schema {
         Migration(version: 2, name: "what a certificate's text said", sql: v2),
         Migration(version: 3, name: "find what changed since a time", sql: v3),
         Migration(version: 4, name: "what the roster covers, for the checks' causes", sql: v4),
+        Migration(version: 5, name: "matching runs with their learned parameters; match probabilities", sql: v5),
     ]
+
+    /// Each matching run keeps the parameters it learned (and what it learned them from), and each
+    /// decision the run and its probability: a decision can be explained and reproduced.
+    static let v5 = """
+        CREATE TABLE match_runs (
+            id           INTEGER PRIMARY KEY,
+            started_at   TEXT NOT NULL,
+            actor        TEXT NOT NULL,
+            scope        TEXT NOT NULL,
+            roster_size  INTEGER NOT NULL,
+            parameters   TEXT NOT NULL,
+            training     TEXT NOT NULL
+        );
+        ALTER TABLE matches ADD COLUMN probability REAL;
+        ALTER TABLE matches ADD COLUMN run_id INTEGER REFERENCES match_runs (id);
+        """
 
     /// Which schools have enrollments loaded for which school years, and which have concentrators:
     /// the checks raise one task for a school missing either, and every check run (a review's

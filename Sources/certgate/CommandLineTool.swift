@@ -66,7 +66,7 @@ struct Invocation {
 /// 0 success, 1 the operation failed (reason on stderr), 2 a usage error.
 enum CommandLineTool {
     static let commands: [CommandSpec] = [
-        RosterImportCommand.spec, PullCommand.spec, ImportCommand.spec, ResultsCommand.spec, MatchLinkCommand.spec,
+        RosterImportCommand.spec, PullCommand.spec, ImportCommand.spec, ResultsCommand.spec, MatchLinkCommand.spec, MatchParametersCommand.spec,
         MatchRejectCommand.spec, TasksCommand.spec, TaskCloseCommand.spec(dismiss: false), TaskCloseCommand.spec(dismiss: true),
         EvidenceCommands.add, EvidenceCommands.batch, EvidenceCommands.export, AttainmentsCommand.spec, ReportableCommand.spec, ReviewCommand.spec(.approve), ReviewCommand.spec(.reject),
         ReviewCommand.spec(.followUp), CheckCommand.spec, ExportCommand.spec, AuditCommands.verify, AuditCommands.head, AuditCommands.history,

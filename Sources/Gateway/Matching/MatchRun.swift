@@ -10,7 +10,9 @@ public struct MatchSummary: Sendable, Codable, Equatable {
     public var matched = 0
     public var review = 0
     public var unmatched = 0
-    /// How long the run took (matching and storing the decisions).
+    /// The run's number: its learned parameters are `certgate match parameters --run N`.
+    public var run: Int?
+    /// How long the run took (learning, matching and storing the decisions).
     public var seconds = 0.0
 
     public init() {}
@@ -28,6 +30,15 @@ struct MatchRun {
         case undecided
         /// One provider candidate's undecided results (after staff teach a link).
         case candidate(provider: String, candidateID: String)
+
+        /// As `match_runs.scope` records it.
+        var name: String {
+            switch self {
+            case .changed: "changed"
+            case .undecided: "undecided"
+            case .candidate: "candidate"
+            }
+        }
     }
 
     let database: Database
@@ -77,6 +88,20 @@ struct MatchRun {
         var batch = try pending(after: 0)
         guard !batch.isEmpty else { return summary }
         var context = try loadContext(roster)
+        // Learn this run's parameters from its first batch and staff's decisions, and keep them.
+        let labels = try database.read { try Self.staffDecisions($0) }
+        let (parameters, training) = ParameterTraining.train(context.matcher, results: batch.map(\.person), labels: labels)
+        context.matcher = context.matcher.using(parameters)
+        let runID = try database.write { transaction in
+            try transaction.execute(
+                """
+                INSERT INTO match_runs (started_at, actor, scope, roster_size, parameters, training) VALUES (?, ?, ?, ?, ?, ?)
+                """,
+                [Timestamp.string(started), actor, scope.name, context.matcher.rosterSize, try JSONEncoder.sortedString(parameters),
+                 try JSONEncoder.sortedString(training)])
+            return Int(transaction.lastInsertRowID)
+        }
+        summary.run = runID
         var plans = match(batch, context)
         while true {
             let teaches = context.learn(batch, plans)
@@ -93,7 +118,7 @@ struct MatchRun {
                     case .review: summary.review += 1
                     case .unmatched: summary.unmatched += 1
                     }
-                    try record(result, plan, schools: context.schools, teachesLink: teaches[index], transaction, now: now)
+                    try record(result, plan, run: runID, schools: context.schools, teachesLink: teaches[index], transaction, now: now)
                 }
             }
             progress(summary)
@@ -158,18 +183,20 @@ struct MatchRun {
     /// - Parameter teachesLink: the result is the first confident match of a candidate not yet
     ///   linked: the link is stored, unless staff taught one meanwhile.
     private func record(
-        _ result: PendingResult, _ plan: Plan, schools: [String: String], teachesLink: Bool, _ transaction: Transaction, now: Date
+        _ result: PendingResult, _ plan: Plan, run: Int, schools: [String: String], teachesLink: Bool, _ transaction: Transaction,
+        now: Date
     ) throws {
         let (decision, json) = (plan.decision, plan.details)
         try transaction.execute(
             """
-            INSERT INTO matches (result_id, student_id, status, method, score, details, decided_by, decided_at)
-            VALUES (?, ?, ?, ?, ?, ?, 'certgate', ?)
+            INSERT INTO matches (result_id, student_id, status, method, score, probability, run_id, details, decided_by, decided_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'certgate', ?)
             ON CONFLICT (result_id) DO UPDATE SET student_id = excluded.student_id, status = excluded.status,
-                method = excluded.method, score = excluded.score, details = excluded.details,
-                decided_by = excluded.decided_by, decided_at = excluded.decided_at
+                method = excluded.method, score = excluded.score, probability = excluded.probability, run_id = excluded.run_id,
+                details = excluded.details, decided_by = excluded.decided_by, decided_at = excluded.decided_at
             """,
-            [result.id, decision.studentID, decision.status.rawValue, decision.method?.rawValue, decision.score, json, Timestamp.string(now)])
+            [result.id, decision.studentID, decision.status.rawValue, decision.method?.rawValue, decision.score, decision.probability, run,
+             json, Timestamp.string(now)])
         let subject = "\(result.id)"
         switch decision.status {
         case .matched:
@@ -215,7 +242,9 @@ struct MatchRun {
         if decision.candidates.isEmpty {
             text += ". No roster student is similar; check the roster or reject the result (certgate match reject \(result.id))."
         } else {
-            let list = decision.candidates.map { String(format: "%@ (score %.1f: %@)", $0.studentID, $0.score, $0.fields.summary) }
+            let list = decision.candidates.map {
+                String(format: "%@ (match probability %.1f%%, score %.1f: %@)", $0.studentID, $0.probability * 100, $0.score, $0.fields.summary)
+            }
             text += ". Candidates: " + list.joined(separator: "; ")
             text += ". Confirm with certgate match link \(result.id) STUDENT_ID, or certgate match reject \(result.id)."
         }
@@ -271,6 +300,25 @@ struct MatchRun {
     }
 }
 
+extension MatchRun {
+    /// Every result staff decided, as labels for training: linked (the student) or rejected (nil).
+    static func staffDecisions(_ transaction: Transaction) throws -> [LabelledPair] {
+        var labels: [LabelledPair] = []
+        try transaction.forEach(
+            """
+            SELECT r.first_name, r.last_name, r.date_of_birth, r.email, r.testing_site, m.student_id, m.status
+            FROM matches m JOIN exam_results r ON r.id = m.result_id WHERE m.status IN ('confirmed', 'rejected')
+            """
+        ) { row in
+            let person = ResultPerson(
+                firstName: row[0].string, lastName: row[1].string, dateOfBirth: row[2].string.flatMap { CalendarDate(parsing: $0) },
+                email: row[3].string, testingSite: row[4].string, studentID: nil)
+            labels.append(LabelledPair(person: person, studentID: row[6].string == "confirmed" ? row[5].string : nil))
+        }
+        return labels
+    }
+}
+
 /// What `matches.details` holds: why, and the candidates with per-field agreement.
 struct MatchDetails {
     var reason: String?
@@ -282,10 +330,11 @@ struct MatchDetails {
         let list = candidates.map { candidate in
             let fields = candidate.fields
             let score = candidate.score.isFinite ? "\(candidate.score)" : "null"
+            let probability = candidate.probability.isFinite ? "\(candidate.probability)" : "null"
             return #"{"fields":{"date_of_birth":"\#(fields.dateOfBirth.rawValue)","email":"\#(fields.email.rawValue)","#
                 + #""first_name":"\#(fields.firstName.rawValue)","last_name":"\#(fields.lastName.rawValue)","#
                 + #""names_swapped":\#(fields.namesSwapped),"school":"\#(fields.school.rawValue)"},"#
-                + #""score":\#(score),"student_id":\#(JSONText.quoted(candidate.studentID))}"#
+                + #""probability":\#(probability),"score":\#(score),"student_id":\#(JSONText.quoted(candidate.studentID))}"#
         }
         return #"{"candidates":[\#(list.joined(separator: ","))],"reason":\#(reason.map(JSONText.quoted) ?? "null")}"#
     }

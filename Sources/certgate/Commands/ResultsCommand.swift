@@ -36,6 +36,7 @@ enum ResultsCommand {
         var matchStatus: String?
         var matchMethod: String?
         var matchScore: Double?
+        var matchProbability: Double?
         var matchReason: String?
         var fieldAgreement: [String: AnyCodable]?
         var candidates: [[String: AnyCodable]]?
@@ -45,7 +46,7 @@ enum ResultsCommand {
             case providerID = "provider_id", recordKey = "record_key", candidateID = "candidate_id", examCode = "exam_code"
             case attemptedAt = "attempted_at", passingScore = "passing_score", certificateNumber = "certificate_number"
             case studentID = "student_id", matchStatus = "match_status", matchMethod = "match_method", matchScore = "match_score"
-            case matchReason = "match_reason", fieldAgreement = "field_agreement"
+            case matchProbability = "match_probability", matchReason = "match_reason", fieldAgreement = "field_agreement"
         }
     }
 
@@ -57,7 +58,8 @@ enum ResultsCommand {
             try transaction.query(
                 """
                 SELECT r.id, r.provider_id, r.record_key, r.candidate_id, r.exam_code, r.attempted_at, r.score, r.passing_score,
-                       r.outcome, r.certificate_number, m.student_id, m.status, m.method, m.score AS match_score, m.details
+                       r.outcome, r.certificate_number, m.student_id, m.status, m.method, m.score AS match_score,
+                       m.probability AS match_probability, m.details
                 FROM exam_results r LEFT JOIN matches m ON m.result_id = r.id
                 WHERE (?1 IS NULL OR r.provider_id = ?1) AND (?2 = 0 OR m.status IS NULL OR m.status IN ('review', 'unmatched'))
                 ORDER BY r.provider_id, r.attempted_at, r.id
@@ -69,9 +71,9 @@ enum ResultsCommand {
             invocation.print(Output.json(["results": results]))
         default:
             let columns = invocation.globals.format == .table
-                ? ["id", "provider_id", "candidate_id", "exam_code", "attempted_at", "score", "outcome", "student_id", "match_status", "match_method", "match_score"]
+                ? ["id", "provider_id", "candidate_id", "exam_code", "attempted_at", "score", "outcome", "student_id", "match_status", "match_method", "match_probability"]
                 : ["id", "provider_id", "record_key", "candidate_id", "exam_code", "attempted_at", "score", "passing_score", "outcome",
-                   "certificate_number", "student_id", "match_status", "match_method", "match_score"]
+                   "certificate_number", "student_id", "match_status", "match_method", "match_score", "match_probability"]
             let output = Output(columns: columns, rows: results.map { result in columns.map { text(result, $0) } })
             invocation.print(output.render(invocation.globals.format))
         }
@@ -85,7 +87,8 @@ enum ResultsCommand {
             attemptedAt: row["attempted_at"].string ?? "", score: row["score"].double, passingScore: row["passing_score"].double,
             outcome: row["outcome"].string ?? "", certificateNumber: row["certificate_number"].string,
             studentID: row["student_id"].string, matchStatus: row["status"].string, matchMethod: row["method"].string,
-            matchScore: row["match_score"].double.map { ($0 * 10).rounded() / 10 })
+            matchScore: row["match_score"].double.map { ($0 * 10).rounded() / 10 },
+            matchProbability: row["match_probability"].double.map { ($0 * 10_000).rounded() / 10_000 })
         if let details = row["details"].string,
             let object = try? JSONSerialization.jsonObject(with: Data(details.utf8)) as? [String: Any]
         {
@@ -120,6 +123,7 @@ enum ResultsCommand {
         case "match_status": return row.matchStatus ?? ""
         case "match_method": return row.matchMethod ?? ""
         case "match_score": return number(row.matchScore)
+        case "match_probability": return row.matchProbability.map { String(format: "%.4f", $0) } ?? ""
         default: return ""
         }
     }
