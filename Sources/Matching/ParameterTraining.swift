@@ -102,14 +102,15 @@ public enum ParameterTraining {
         var parameters = start
         chanceEstimates(&parameters)
 
-        // The candidate pairs of an even spread of the run's results.
+        // The candidate pairs of an even spread of the run's results: the students the matcher
+        // itself would weigh for each, under the starting parameters.
         let step = max(1, results.count / max(1, settings.training.sampleResults))
         var groups: [[Pair]] = []
+        var compared = 0
         for index in stride(from: 0, to: results.count, by: step) {
-            let person = results[index]
-            let pairs = roster.blocked(person).map { student in
-                Pair(student: student, fields: roster.comparison.compare(person, roster.students[Int(student)]),
-                    single: roster.students[Int(student)].hasSingleName)
+            let pairs = matcher.probabilisticCandidates(results[index], pairsCompared: &compared).compactMap { candidate -> Pair? in
+                guard let student = roster.byID[candidate.studentID] else { return nil }
+                return Pair(student: student, fields: candidate.fields, single: roster.students[Int(student)].hasSingleName)
             }
             report.candidatePairs += pairs.count
             if !pairs.isEmpty { groups.append(pairs) }

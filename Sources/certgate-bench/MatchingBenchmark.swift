@@ -16,6 +16,10 @@ enum MatchingBenchmark {
         var unmatched = 0
         var pairs = 0
         var seconds = 0.0
+        var trainingSeconds = 0.0
+        /// The sum of the automatic matches' probabilities: the precision they promise.
+        var expectedCorrect = 0.0
+        var expectedPrecision: Double { auto == 0 ? 1 : expectedCorrect / Double(auto) }
 
         var precision: Double { auto == 0 ? 1 : Double(autoCorrect) / Double(auto) }
         var recall: Double { Double(autoCorrect) / Double(max(1, truthInRoster)) }
@@ -48,7 +52,9 @@ enum MatchingBenchmark {
 
         let start = DispatchTime.now().uptimeNanoseconds
         let untrained = Matcher(students: rosterPeople, settings: settings, nicknames: nicknames)
+        let indexed = DispatchTime.now().uptimeNanoseconds
         let matcher = untrained.using(ParameterTraining.train(untrained, results: queries.map(\.0)).0)
+        let trainingSeconds = Double(DispatchTime.now().uptimeNanoseconds - indexed) / 1e9
         // Both cores: results are independent, so chunks are matched in parallel.
         let chunks = 64
         let partial = Mutex<[Figures]>([])
@@ -68,6 +74,7 @@ enum MatchingBenchmark {
                 switch decision.status {
                 case .matched:
                     figures.auto += 1
+                    figures.expectedCorrect += decision.probability ?? 1
                     if decision.studentID == truth { figures.autoCorrect += 1 }
                 case .review:
                     figures.review += 1
@@ -88,8 +95,10 @@ enum MatchingBenchmark {
             total.reviewWithTruth += figures.reviewWithTruth
             total.unmatched += figures.unmatched
             total.pairs += figures.pairs
+            total.expectedCorrect += figures.expectedCorrect
         }
         total.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        total.trainingSeconds = trainingSeconds
         return total
     }
 }

@@ -148,15 +148,17 @@ do {
         let label = "match \(results) results × \(students) students"
         report(
             label + ": quality",
-            String(format: "precision %.3f%%, recall %.2f%%", figures.precision * 100, figures.recall * 100),
+            String(
+                format: "precision %.3f%% (promised %.3f%%), recall %.2f%%", figures.precision * 100, figures.expectedPrecision * 100,
+                figures.recall * 100),
             String(
                 format: "(auto or right candidate in review %.2f%%; review %.2f%%, unmatched %.2f%% of results)",
                 figures.coverage * 100, Double(figures.review) / Double(figures.results) * 100,
                 Double(figures.unmatched) / Double(figures.results) * 100))
         report(
             label + ": speed", String(format: "%.2f s", figures.seconds),
-            String(format: "(index and match; %d pairs compared, %.1f per result; peak memory so far %.0f MiB)",
-                figures.pairs, Double(figures.pairs) / Double(results), peakMemoryMiB()))
+            String(format: "(index, learn parameters (%.2f s) and match; %d pairs compared, %.1f per result; peak memory so far %.0f MiB)",
+                figures.trainingSeconds, figures.pairs, Double(figures.pairs) / Double(results), peakMemoryMiB()))
     }
 }
 

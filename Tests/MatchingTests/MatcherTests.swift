@@ -160,6 +160,48 @@ import Testing
         #expect(decision.candidates.first?.fields.email == .exact)
     }
 
+    /// Names as districts have them: double surnames in either order or one of the two,
+    /// particles, family name first, transliterations, initials, a middle name used as the first.
+    @Test func namesAsDistrictsHaveThem() {
+        let roster = Self.roster + [
+            Self.student("S30", "Rosa", "De La Cruz", "2009-02-11"),
+            Self.student("S31", "Tomas", "De Leon", "2009-02-11"),
+            Self.student("S32", "An", "Nguyen", "2008-12-01", middle: "Van"),
+            Self.student("S33", "Mohammed", "Rahman", "2010-05-30"),
+            Self.student("S34", "Pieter", "van der Berg", "2008-03-03"),
+        ]
+        let matcher = Matcher(students: roster, settings: Self.settings, nicknames: Self.nicknames)
+        func decide(_ first: String?, _ last: String?, _ dob: String?) -> MatchDecision {
+            var pairs = 0
+            return matcher.match(
+                ResultPerson(
+                    firstName: first, lastName: last, dateOfBirth: dob.flatMap { CalendarDate(parsing: $0) }, email: nil,
+                    testingSite: nil, studentID: nil), pairsCompared: &pairs)
+        }
+        let cases: [(String?, String?, String?, String, FieldAgreement.Level?)] = [
+            ("Katherine", "Lopez Garcia", "2009-10-03", "S2", .compound),  // the two surnames the other way round
+            ("Katherine", "Lopez", "2009-10-03", "S2", .compound),  // one of the two
+            ("Rosa", "DeLaCruz", "2009-02-11", "S30", .exact),
+            ("Rosa", "Cruz", "2009-02-11", "S30", .compound),
+            ("Nguyen", "An", "2008-12-01", "S32", nil),  // family name first
+            ("Muhammad", "Rahman", "2010-05-30", "S33", nil),
+            ("Pieter", "Van Der Berg", "2008-03-03", "S34", .exact),
+            ("Grace", "Smith", "2008-02-14", "S7", nil),  // her middle name
+        ]
+        for (first, last, dob, expected, level) in cases {
+            let decision = decide(first, last, dob)
+            #expect(decision.status == .matched && decision.studentID == expected, "\(first ?? "") \(last ?? ""): \(decision.status) \(decision.reason ?? "")")
+            if let level { #expect(decision.candidates.first?.fields.lastName == level, "\(last ?? "")") }
+        }
+        #expect(decide("Muhammad", "Rahman", nil).candidates.first?.fields.firstName == .nickname)
+        // Sharing a particle is not sharing a surname: Tomas De Leon is not Rosa De La Cruz.
+        let other = decide("Tomas", "De La Cruz", "2009-02-11")
+        #expect(other.candidates.first { $0.studentID == "S31" }?.fields.lastName != .compound)
+        #expect(other.status != .matched, "\(other.candidates.map { "\($0.studentID) \($0.probability) \($0.fields.summary)" })")
+        // An initial for the given name agrees as an initial, no more.
+        #expect(decide("W", "Taylor", "2008-06-05").candidates.first?.fields.firstName == .initial)
+    }
+
     @Test func strangerIsUnmatched() {
         let decision = match("Zebulon", "Quistgaard", "2001-01-01")
         #expect(decision.status == .unmatched)
