@@ -11,7 +11,7 @@ import CertGateCore
 /// look-up adds a surname token with the given name's initial and the given name with the
 /// surname's initial (a typo in one name and a missing or wrong date of birth), and the date of
 /// birth with the surname's initial (a given name left blank), and loose keys where they are rare in the roster
-/// (the date of birth alone, a name's Soundex with the birth year or the other name's initial). Keys are 64-bit hashes in one sorted array, which
+/// (the date of birth alone, a name's Soundex with the birth year or the other name's initial, a name alone). Keys are 64-bit hashes in one sorted array, which
 /// keeps memory small for large rosters.
 struct BlockIndex: Sendable {
     private let keys: [UInt64]
@@ -126,6 +126,9 @@ struct BlockIndex: Sendable {
         if let given = first.first, let initial = last.first?.first {
             keys.append(hash("sg", "\(Soundex.code(given))|\(initial)"))
         }
+        // Only one name left intact: a rare surname or given name alone.
+        for token in last where !NameFolding.particles.contains(token) { keys.append(hash("l", token)) }
+        if let given = first.first { keys.append(hash("f", given)) }
         return keys
     }
 

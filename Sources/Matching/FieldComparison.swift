@@ -64,8 +64,12 @@ struct FieldComparison: Sendable {
         let asLast = lastName(result.last, result.names, student)
         let asFirst = lastName(result.first, result.swappedNames, student)
         let best = asLast.ordinal <= asFirst.ordinal ? asLast : asFirst
+        // The other box holding a real name of its own (not a placeholder, not the name again)
+        // is a disagreement: "Isabella Crimes" is not the student known only as Isabella.
+        let other = asLast.ordinal <= asFirst.ordinal ? result.first : result.last
+        let otherDisagrees = !other.isEmpty && !other.allSatisfy { NameFolding.placeholders.contains($0) || student.last.contains($0) }
         return FieldAgreement(
-            firstName: best == .exact ? .exact : .missing, lastName: best,
+            firstName: otherDisagrees ? .different : (best == .exact ? .exact : .missing), lastName: best,
             dateOfBirth: dateOfBirth(result.dateOfBirth, student.dateOfBirth), email: email(result.email, student.email),
             school: school(result.site, student.school), namesSwapped: false)
     }
@@ -73,7 +77,8 @@ struct FieldComparison: Sendable {
     /// The sum of the levels' weights, in bits: log2 of the Bayes factor for "same person".
     func score(_ agreement: FieldAgreement, index: Int, single: Bool, _ table: ScoreTable) -> Double {
         var total = 0.0
-        if !single {
+        // A student with one name has no given name to agree, only another name to disagree.
+        if !single || agreement.firstName == .different {
             total += agreement.firstName == .exact
                 ? settings.exactNames.weight(logM: table.exactFirstLogM, logFrequency: firstNameLogFrequency[index])
                 : table.weight(.firstName, agreement.firstName)

@@ -135,8 +135,10 @@ public struct FieldAgreement: Sendable, Codable, Equatable {
         case firstName = "first_name", lastName = "last_name", dateOfBirth = "date_of_birth", namesSwapped = "names_swapped"
     }
 
-    /// A name disagrees outright: someone the close keys miss may agree on it.
-    var nameDisagrees: Bool { firstName == .different || lastName == .different }
+    /// A name or the birth date disagrees outright: someone the close keys miss may agree on it.
+    var disagrees: Bool {
+        firstName == .different || lastName == .different || dateOfBirth == .different || dateOfBirth == .yearOnly
+    }
 
     /// "first name nickname, last name exact, date of birth swapped day/month": no values, so it
     /// can be shown and logged safely.

@@ -179,13 +179,13 @@ public final class Matcher: Sendable {
     func probabilisticCandidates(_ person: ResultPerson, pairsCompared: inout Int) -> [MatchDecision.Candidate] {
         let tight = withProbabilities(score(roster.blocks.candidates(for: person), person, pairsCompared: &pairsCompared))
         if let best = tight.first {
-            if best.probability >= settings.autoProbability && !best.fields.nameDisagrees { return tight }
+            if best.probability >= settings.autoProbability && !best.fields.disagrees { return tight }
             // Names agree and the birth date does or is not given: the close keys found every
             // student who could agree better (the wider ones add only weaker name agreement).
             if namesAgree(best.fields) && (best.fields.dateOfBirth == .exact || best.fields.dateOfBirth == .missing) { return tight }
         }
-        // No clear match among the close candidates, or one whose name disagrees (someone the
-        // close keys miss may agree on it): look wider.
+        // No clear match among the close candidates, or one that disagrees on a name or the
+        // birth date (someone the close keys miss may agree on it): look wider.
         return withProbabilities(score(roster.blocks.candidates(for: person, wide: true), person, pairsCompared: &pairsCompared))
     }
 

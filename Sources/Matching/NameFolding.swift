@@ -5,6 +5,8 @@ import Foundation
 /// spaces separating tokens, and generational suffixes (Jr., Sr., II, III, IV) removed.
 public enum NameFolding {
     static let suffixes: Set<String> = ["jr", "sr", "ii", "iii", "iv", "v"]
+    /// What providers type in a name box a student with one name cannot fill ("first name unknown").
+    static let placeholders: Set<String> = ["fnu", "lnu", "nfn", "nln", "unknown", "none", "na", "x", "xx", "xxx"]
     /// Surname particles (De La Cruz, van der Berg, bin Laden): kept in the name, but sharing one
     /// alone does not make two surnames alike.
     static let particles: Set<String> = [

@@ -86,7 +86,15 @@ enum FEBRLBenchmark {
             }
         }
         figures.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        figures.blocked = results.filter { matcher.blockedStudentIDs(for: $0.person).contains($0.truth) }.count
+        let unblocked = results.filter { !matcher.blockedStudentIDs(for: $0.person).contains($0.truth) }
+        figures.blocked = results.count - unblocked.count
+        if debug {
+            let byID = Dictionary(roster.map { ($0.studentID, $0) }, uniquingKeysWith: { a, _ in a })
+            for (person, truth) in unblocked {
+                let student = byID[truth]
+                print("UNBLOCKED \(person.first)/\(person.last)/\(person.dateOfBirth?.description ?? "-") <- \(student.map { "\($0.first)/\($0.last)/\($0.dateOfBirth?.description ?? "-")" } ?? "?")")
+            }
+        }
         return figures
     }
 }
