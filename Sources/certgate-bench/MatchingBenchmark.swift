@@ -26,7 +26,11 @@ enum MatchingBenchmark {
         var coverage: Double { Double(autoCorrect + reviewWithTruth) / Double(max(1, truthInRoster)) }
     }
 
-    static func run(students: Int, results: Int, seed: UInt64, settings: MatchSettings, nicknames: NicknameTable, debug: Bool = false) -> Figures {
+    /// A synthetic roster and results: 95% of results are roster students (with noise), 5% people
+    /// the district does not have (truth nil).
+    static func data(students: Int, results: Int, seed: UInt64) -> (roster: [RosterPerson], people: [SyntheticPeople.Person],
+        queries: [(ResultPerson, String?)])
+    {
         var people = SyntheticPeople(random: SeededRandom(seed: seed))
         let roster = people.roster(count: students)
         let rosterPeople = roster.enumerated().map { index, person in
@@ -34,7 +38,6 @@ enum MatchingBenchmark {
                 studentID: "S\(index)", firstName: person.first, middleName: person.middle, lastName: person.last,
                 dateOfBirth: person.dateOfBirth, email: nil, school: nil)
         }
-        // 95% of results are roster students, 5% people the district does not have.
         var queries: [(ResultPerson, String?)] = []
         queries.reserveCapacity(results)
         for _ in 0..<results {
@@ -49,6 +52,11 @@ enum MatchingBenchmark {
                     email: nil, testingSite: nil, studentID: nil), "S\(index)"))
             }
         }
+        return (rosterPeople, roster, queries)
+    }
+
+    static func run(students: Int, results: Int, seed: UInt64, settings: MatchSettings, nicknames: NicknameTable, debug: Bool = false) -> Figures {
+        let (rosterPeople, roster, queries) = data(students: students, results: results, seed: seed)
 
         let start = DispatchTime.now().uptimeNanoseconds
         let untrained = Matcher(students: rosterPeople, settings: settings, nicknames: nicknames)

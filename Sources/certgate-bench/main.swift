@@ -162,6 +162,19 @@ do {
     }
 }
 
+print("matcher as the roster grows (a new school year's students added to the same roster)")
+do {
+    let settings = try MatchSettings.load(path: "config/matching.json")
+    let nicknames = try NicknameTable.load(path: "config/nicknames.json")
+    let figures = RosterGrowthBenchmark.run(
+        students: 50_000, added: 200_000, results: 20_000, seed: 2027, settings: settings, nicknames: nicknames)
+    report(
+        "match 20000 results, roster 50000 then 250000: review to automatic",
+        "\(figures.jumpedToWeaker) to a weaker new student",
+        "(\(figures.jumped) of \(figures.inReview) results in review became automatic matches to new students; "
+            + "\(figures.changedAutomatic) automatic matches moved to another student)")
+}
+
 print("matcher on FEBRL data sets (someone else's corruption model; mocks/febrl/make_febrl.py, make_heldout.py)")
 do {
     let settings = try MatchSettings.load(path: "config/matching.json")
