@@ -76,15 +76,19 @@ struct FieldComparison: Sendable {
 
     /// The sum of the levels' weights, in bits: log2 of the Bayes factor for "same person".
     func score(_ agreement: FieldAgreement, index: Int, single: Bool, _ table: ScoreTable) -> Double {
+        score(agreement, names: StudentNameFrequency(first: firstNameLogFrequency[index], last: lastNameLogFrequency[index], single: single), table)
+    }
+
+    func score(_ agreement: FieldAgreement, names: StudentNameFrequency, _ table: ScoreTable) -> Double {
         var total = 0.0
         // A student with one name has no given name to agree, only another name to disagree.
-        if !single || agreement.firstName == .different {
+        if !names.single || agreement.firstName == .different {
             total += agreement.firstName == .exact
-                ? settings.exactNames.weight(logM: table.exactFirstLogM, logFrequency: firstNameLogFrequency[index])
+                ? settings.exactNames.weight(logM: table.exactFirstLogM, logFrequency: names.first)
                 : table.weight(.firstName, agreement.firstName)
         }
         total += agreement.lastName == .exact
-            ? settings.exactNames.weight(logM: table.exactLastLogM, logFrequency: lastNameLogFrequency[index])
+            ? settings.exactNames.weight(logM: table.exactLastLogM, logFrequency: names.last)
             : table.weight(.lastName, agreement.lastName)
         total += table.weight(.dateOfBirth, agreement.dateOfBirth)
         total += table.weight(.email, agreement.email)
@@ -97,8 +101,10 @@ struct FieldComparison: Sendable {
         guard let given = result.first, let primary = student.first.first else { return .missing }
         if given == primary || result == student.first || result == student.first + student.middle { return .exact }
         if nicknames.related(given, primary) { return .nickname }
-        let similarity = max(
-            JaroWinkler.similarity(bytes.firstJoined, student.names.firstJoined), JaroWinkler.similarity(bytes.first, student.names.first))
+        var similarity = JaroWinkler.similarity(bytes.firstJoined, student.names.firstJoined)
+        if bytes.first.count != bytes.firstJoined.count || student.names.first.count != student.names.firstJoined.count {
+            similarity = max(similarity, JaroWinkler.similarity(bytes.first, student.names.first))  // "Mary Kate" as "Mary"
+        }
         if similarity >= settings.similarNames { return .similar }
         // "Mary Kate" typed as "Kate", or the middle name the student goes by.
         if student.middle.contains(given) || student.first.dropFirst().contains(given) { return .similar }
@@ -117,8 +123,10 @@ struct FieldComparison: Sendable {
             return .compound
         }
         var similarity = JaroWinkler.similarity(bytes.lastJoined, student.names.lastJoined)
-        for token in bytes.last where token.count > 3 {
-            for other in student.names.last where other.count > 3 { similarity = max(similarity, JaroWinkler.similarity(token, other)) }
+        if bytes.last.count > 1 || student.names.last.count > 1 {  // each part of a double surname on its own
+            for token in bytes.last where token.count > 3 {
+                for other in student.names.last where other.count > 3 { similarity = max(similarity, JaroWinkler.similarity(token, other)) }
+            }
         }
         if similarity >= settings.similarNames { return .similar }
         if bytes.lastSound == student.names.lastSound { return .phonetic }
@@ -177,4 +185,12 @@ struct FieldComparison: Sendable {
         guard !site.isEmpty, !school.isEmpty else { return .missing }
         return site.isDisjoint(with: school) ? .different : .exact
     }
+}
+
+/// What the score of a pair needs to know of its student besides the agreement: how common the
+/// student's names are in the roster, and whether the student has one name only.
+struct StudentNameFrequency: Sendable {
+    var first: Double
+    var last: Double
+    var single: Bool
 }

@@ -50,10 +50,13 @@ final class MatchRoster: Sendable {
     let byID: [String: Int32]
     let blocks: BlockIndex
     let comparison: FieldComparison
+    /// Each student has one name only (read per pair scored, so kept apart from the students).
+    let singleName: [Bool]
 
     init(students: [RosterPerson], settings: MatchSettings, nicknames: NicknameTable) {
         self.students = students
         comparison = FieldComparison(settings: settings, nicknames: nicknames, students: students)
+        singleName = students.map(\.hasSingleName)
         var byID: [String: Int32] = [:]
         byID.reserveCapacity(students.count)
         for (index, student) in students.enumerated() { byID[student.studentID] = Int32(index) }
@@ -205,7 +208,19 @@ public final class Matcher: Sendable {
 
     /// The score of an agreement with the student at `index`, in bits.
     func score(_ fields: FieldAgreement, index: Int) -> Double {
-        roster.comparison.score(fields, index: index, single: roster.students[index].hasSingleName, table)
+        roster.comparison.score(fields, index: index, single: roster.singleName[index], table)
+    }
+
+    /// The score of an agreement with a student whose name frequencies are given (training).
+    func score(_ fields: FieldAgreement, names: StudentNameFrequency) -> Double {
+        roster.comparison.score(fields, names: names, table)
+    }
+
+    /// What scoring needs of the student at `index`.
+    func nameFrequency(_ index: Int32) -> StudentNameFrequency {
+        StudentNameFrequency(
+            first: roster.comparison.firstNameLogFrequency[Int(index)], last: roster.comparison.lastNameLogFrequency[Int(index)],
+            single: roster.singleName[Int(index)])
     }
 
     /// Each candidate's probability of being the result's student.

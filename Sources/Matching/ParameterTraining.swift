@@ -110,7 +110,7 @@ public enum ParameterTraining {
         for index in stride(from: 0, to: results.count, by: step) {
             let pairs = matcher.probabilisticCandidates(results[index], pairsCompared: &compared).compactMap { candidate -> Pair? in
                 guard let student = roster.byID[candidate.studentID] else { return nil }
-                return Pair(student: student, fields: candidate.fields, single: roster.students[Int(student)].hasSingleName)
+                return Pair(fields: candidate.fields, names: matcher.nameFrequency(student))
             }
             report.candidatePairs += pairs.count
             if !pairs.isEmpty { groups.append(pairs) }
@@ -130,9 +130,9 @@ public enum ParameterTraining {
             var counts = links
             var expectedMatches = 0.0
             for pairs in groups {
-                let weights = current.probabilities(pairs.map { current.score($0.fields, index: Int($0.student)) })
+                let weights = current.probabilities(pairs.map { current.score($0.fields, names: $0.names) })
                 for (pair, weight) in zip(pairs, weights) where weight > 1e-6 {
-                    counts.add(pair.fields, weight: weight, single: pair.single)
+                    counts.add(pair.fields, weight: weight, single: pair.names.single)
                     expectedMatches += weight
                 }
             }
@@ -177,9 +177,8 @@ public enum ParameterTraining {
     }
 
     private struct Pair {
-        var student: Int32
         var fields: FieldAgreement
-        var single: Bool
+        var names: StudentNameFrequency
     }
 
     /// Weighted counts of each field's levels (missing values left out).

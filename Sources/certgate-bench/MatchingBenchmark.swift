@@ -61,8 +61,10 @@ enum MatchingBenchmark {
         let start = DispatchTime.now().uptimeNanoseconds
         let untrained = Matcher(students: rosterPeople, settings: settings, nicknames: nicknames)
         let indexed = DispatchTime.now().uptimeNanoseconds
-        let matcher = untrained.using(ParameterTraining.train(untrained, results: queries.map(\.0)).0)
+        let (parameters, training) = ParameterTraining.train(untrained, results: queries.map(\.0))
+        let matcher = untrained.using(parameters)
         let trainingSeconds = Double(DispatchTime.now().uptimeNanoseconds - indexed) / 1e9
+        if debug { print("TRAINING \(training) in \(trainingSeconds) s") }
         // Both cores: results are independent, so chunks are matched in parallel.
         let chunks = 64
         let partial = Mutex<[Figures]>([])
