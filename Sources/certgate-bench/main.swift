@@ -157,8 +157,8 @@ do {
                 Double(figures.unmatched) / Double(figures.results) * 100))
         report(
             label + ": speed", String(format: "%.2f s", figures.seconds),
-            String(format: "(index, learn parameters (%.2f s) and match; %d pairs compared, %.1f per result; peak memory so far %.0f MiB)",
-                figures.trainingSeconds, figures.pairs, Double(figures.pairs) / Double(results), peakMemoryMiB()))
+            String(format: "(index %.2f s, learn parameters %.2f s, match; %d pairs compared, %.1f per result; peak memory so far %.0f MiB)",
+                figures.indexSeconds, figures.trainingSeconds, figures.pairs, Double(figures.pairs) / Double(results), peakMemoryMiB()))
     }
 }
 
