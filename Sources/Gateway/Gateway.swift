@@ -61,9 +61,4 @@ extension Gateway {
 
     /// The audit chain's newest event, to keep outside the database (`certgate audit head`).
     public func auditHead() throws -> AuditHead { try AuditLog.head(database) }
-
-    /// One record's audit history (`certgate audit --subject`).
-    public func auditHistory(subjectType: String?, subjectID: String) throws -> [SQLRow] {
-        try AuditLog.history(database, subjectType: subjectType, subjectID: subjectID)
-    }
 }

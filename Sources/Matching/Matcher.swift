@@ -28,6 +28,22 @@ public struct MatchDecision: Sendable {
             case score, probability, fields
             case studentID = "student_id"
         }
+
+        public init(studentID: String, score: Double, probability: Double, fields: FieldAgreement) {
+            self.studentID = studentID
+            self.score = score
+            self.probability = probability
+            self.fields = fields
+        }
+
+        /// Decisions stored before match probabilities existed read as probability 0.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            studentID = try container.decode(String.self, forKey: .studentID)
+            score = try container.decodeIfPresent(Double.self, forKey: .score) ?? 0
+            probability = try container.decodeIfPresent(Double.self, forKey: .probability) ?? 0
+            fields = try container.decode(FieldAgreement.self, forKey: .fields)
+        }
     }
 
     public var status: Status

@@ -49,6 +49,31 @@ import Testing
         }
     }
 
+    /// The typed queries the command line and the console share read back what matching wrote:
+    /// statuses, probabilities, each field's agreement and the candidates of a result in review.
+    @Test func typedQueriesReadWhatMatchingWrote() throws {
+        let setup = try Setup()
+        _ = try setup.gateway.importRoster(rosterPath: try Fixtures.rosterWithNamesake(in: setup.directory.path))
+        _ = try setup.pullWeek1()
+        let results = try setup.gateway.results()
+        #expect(results.count == 19)
+        let aaliyah = try #require(results.first { $0.candidateID == "akim09" })
+        #expect(aaliyah.matchStatus == .review)
+        let candidates = aaliyah.candidates ?? []
+        #expect(Set(candidates.map(\.studentID)).isSuperset(of: ["S100112", "S100190"]))
+        #expect(candidates.allSatisfy { $0.probability > 0 && $0.probability < 1 })
+        #expect(aaliyah.fieldAgreement?.lastName == .exact && aaliyah.fieldAgreement?.dateOfBirth == .missing)
+        #expect(results.filter { $0.matchStatus == .matched }.allSatisfy { $0.fieldAgreement != nil && $0.candidates == nil })
+        #expect(results.allSatisfy { ($0.matchProbability ?? -1) >= 0 })
+        let undecided = try setup.gateway.results(undecided: true)
+        #expect(!undecided.isEmpty && undecided.allSatisfy { $0.matchStatus == .review || $0.matchStatus == .unmatched })
+        #expect(try setup.gateway.results(provider: "servsafe").allSatisfy { $0.providerID == "servsafe" })
+
+        let reviews = try setup.gateway.tasks(TaskFilter(kind: .matchReview))
+        #expect(reviews.contains { $0.subjectID == "\(aaliyah.id)" && $0.assigneeRole == .dataClerk && $0.status == .open })
+        #expect(try setup.gateway.openTaskCounts().first { $0.kind == .matchReview }?.count == reviews.count)
+    }
+
     @Test func pullMatchesAndOpensReviewTasks() throws {
         let setup = try Setup()
         let roster = try Fixtures.rosterWithNamesake(in: setup.directory.path)

@@ -319,10 +319,22 @@ extension MatchRun {
     }
 }
 
-/// What `matches.details` holds: why, and the candidates with per-field agreement.
-struct MatchDetails {
+/// What `matches.details` holds: why, and the candidates with per-field agreement. Written here,
+/// read back by the typed queries (`Gateway.results`).
+struct MatchDetails: Decodable {
     var reason: String?
     var candidates: [MatchDecision.Candidate]
+
+    init(reason: String?, candidates: [MatchDecision.Candidate]) {
+        self.reason = reason
+        self.candidates = candidates
+    }
+
+    /// Reads stored details; nil if they are not readable.
+    init?(json: String) {
+        guard let details = try? JSONDecoder().decode(MatchDetails.self, from: Data(json.utf8)) else { return nil }
+        self = details
+    }
 
     /// The same keys `MatchDecision.Candidate`'s `Codable` conformance reads, written directly in
     /// key order (a state-sized import writes a million of these).

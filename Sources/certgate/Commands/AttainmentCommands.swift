@@ -16,21 +16,17 @@ enum AttainmentsCommand {
             if let status = invocation.option("--status"), ReviewStatus(rawValue: status) == nil {
                 throw UsageError("unknown --status \(status); statuses: \(ReviewStatus.list)")
             }
-            let gateway = try invocation.openGateway()
-            let rows = try gateway.database.read {
-                try $0.query(
-                    """
-                    SELECT a.id, a.student_id, a.credential_code, a.earned_on, a.source, a.review_status, a.verification_method,
-                           a.reportable, (SELECT COUNT(*) FROM attainment_evidence e WHERE e.attainment_id = a.id) AS pdfs
-                    FROM attainments a WHERE (?1 IS NULL OR a.student_id = ?1) AND (?2 IS NULL OR a.review_status = ?2)
-                    ORDER BY a.student_id, a.earned_on, a.id
-                    """, [invocation.option("--student"), invocation.option("--status")])
-            }
+            let attainments = try invocation.openGateway().attainments(
+                student: invocation.option("--student"), status: invocation.option("--status").flatMap(ReviewStatus.init))
             let columns = ["id", "student_id", "credential_code", "earned_on", "source", "review_status", "verification_method", "reportable", "pdfs"]
-            let table = rows.map { row in columns.map { TasksCommand.text(row[$0]) } }
-            invocation.print(Output(columns: columns, rows: table).render(invocation.globals.format, json: ["attainments": table.map {
-                Dictionary(uniqueKeysWithValues: zip(columns, $0))
-            }]))
+            let table = attainments.map { attainment in
+                [
+                    "\(attainment.id)", attainment.studentID, attainment.credentialCode, attainment.earnedOn, attainment.source,
+                    attainment.reviewStatus.rawValue, attainment.verificationMethod ?? "", attainment.reportable.map { $0 ? "1" : "0" } ?? "",
+                    "\(attainment.pdfs)",
+                ]
+            }
+            invocation.print(Output(columns: columns, rows: table).render(invocation.globals.format, json: ["attainments": attainments]))
             return 0
         })
 }
@@ -179,8 +175,10 @@ enum AuditCommands {
             let rows = try invocation.openGateway().auditHistory(
                 subjectType: parts.count == 2 ? parts[0] : nil, subjectID: parts.last ?? subject)
             let columns = ["seq", "at", "actor", "action", "subject_type", "subject_id", "before_json", "after_json"]
-            invocation.print(Output(columns: columns, rows: rows.map { row in columns.map { TasksCommand.text(row[$0]) } })
-                .render(invocation.globals.format))
+            let table = rows.map { [
+                "\($0.seq)", $0.at, $0.actor, $0.action, $0.subjectType, $0.subjectID, $0.before ?? "", $0.after ?? "",
+            ] }
+            invocation.print(Output(columns: columns, rows: table).render(invocation.globals.format, json: ["events": rows]))
             return 0
         })
 }

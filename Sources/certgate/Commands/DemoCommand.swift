@@ -81,22 +81,13 @@ enum DemoCommand {
 
         // A reviewer's part, simulated: attainments backed by a score report with no open task
         // are approved, so the export has something to show.
-        let ready = try gateway.database.read {
-            try $0.query(
-                """
-                SELECT a.id FROM attainments a WHERE a.review_status = 'pending' AND a.source = 'report'
-                AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.status = 'open' AND t.subject_type = 'attainment' AND t.subject_id = CAST(a.id AS TEXT))
-                """)
-        }.compactMap { $0["id"].int }
+        let ready = try gateway.attainmentsReadyForReview()
         for id in ready {
             _ = try gateway.review(attainment: id, decision: .approve, method: .scoreReport, comment: "approved by the demo")
         }
         invocation.print("== review (simulated): \(ready.count) attainments with a score report and no open task approved")
-        let tasks = try gateway.database.read {
-            try $0.query("SELECT kind, COUNT(*) AS open FROM tasks WHERE status = 'open' GROUP BY kind ORDER BY kind")
-        }
         invocation.print("== open tasks by kind (certgate tasks lists them)")
-        for row in tasks { invocation.print("  \(row["kind"].string ?? ""): \(row["open"].int ?? 0)") }
+        for (kind, count) in try gateway.openTaskCounts() { invocation.print("  \(kind.rawValue): \(count)") }
         let year = SchoolYear(startYear: 2025)
         invocation.print("== exports for \(year)")
         for format in [ExportFormat.perkins, .sisCSV, .floridaSurvey5] {

@@ -1,6 +1,5 @@
 import Foundation
 import Gateway
-import Store
 
 /// `certgate tasks [--status S] [--kind K] [--school NAME] [--role ROLE]`
 enum TasksCommand {
@@ -26,32 +25,30 @@ enum TasksCommand {
         if let kind = invocation.option("--kind"), TaskKind(rawValue: kind) == nil {
             throw UsageError("unknown --kind \(kind); kinds: \(TaskKind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        let gateway = try invocation.openGateway()
-        let rows = try gateway.database.read {
-            try $0.query(
-                """
-                SELECT id, kind, subject_type, subject_id, status, assignee_role, school, due_on, explanation, resolution_note
-                FROM tasks WHERE status = ?1 AND (?2 IS NULL OR kind = ?2) AND (?3 IS NULL OR school = ?3)
-                  AND (?4 IS NULL OR assignee_role = ?4)
-                ORDER BY due_on, id
-                """, [status, invocation.option("--kind"), invocation.option("--school"), invocation.option("--role")])
-        }
+        let filter = TaskFilter(
+            status: TaskStatus(rawValue: status) ?? .open, kind: invocation.option("--kind").flatMap(TaskKind.init),
+            school: invocation.option("--school"), role: invocation.option("--role").flatMap(StaffRole.init))
+        let tasks = try invocation.openGateway().tasks(filter)
         let columns = ["id", "kind", "subject_type", "subject_id", "status", "assignee_role", "school", "due_on", "explanation", "resolution_note"]
         let shown = invocation.globals.format == .table ? Array(columns.prefix(8)) + ["explanation"] : columns
-        let output = Output(columns: shown, rows: rows.map { row in shown.map { Self.text(row[$0]) } })
-        invocation.print(output.render(invocation.globals.format, json: ["tasks": rows.map { row in
-            Dictionary(uniqueKeysWithValues: columns.map { ($0, Self.text(row[$0])) })
-        }]))
+        let output = Output(columns: shown, rows: tasks.map { task in shown.map { Self.text(task, $0) } })
+        invocation.print(output.render(invocation.globals.format, json: ["tasks": tasks]))
         return 0
     }
 
-    static func text(_ value: SQLValue) -> String {
-        switch value {
-        case .null: ""
-        case .integer(let number): "\(number)"
-        case .real(let number): "\(number)"
-        case .text(let text): text
-        case .blob: ""
+    private static func text(_ task: TaskListing, _ column: String) -> String {
+        switch column {
+        case "id": "\(task.id)"
+        case "kind": task.kind.rawValue
+        case "subject_type": task.subjectType
+        case "subject_id": task.subjectID
+        case "status": task.status.rawValue
+        case "assignee_role": task.assigneeRole?.rawValue ?? ""
+        case "school": task.school ?? ""
+        case "due_on": task.dueOn ?? ""
+        case "explanation": task.explanation
+        case "resolution_note": task.resolutionNote ?? ""
+        default: ""
         }
     }
 }

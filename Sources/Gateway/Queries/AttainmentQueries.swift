@@ -1,0 +1,58 @@
+import Foundation
+import Store
+
+/// One attainment as the command line and the console list it.
+public struct AttainmentListing: Sendable, Encodable {
+    public var id: Int
+    public var studentID: String
+    public var credentialCode: String
+    public var earnedOn: String
+    public var source: String
+    public var reviewStatus: ReviewStatus
+    public var verificationMethod: String?
+    public var reportable: Bool?
+    /// Certificate PDFs attached.
+    public var pdfs: Int
+
+    enum CodingKeys: String, CodingKey {
+        case id, source, reportable, pdfs
+        case studentID = "student_id", credentialCode = "credential_code", earnedOn = "earned_on", reviewStatus = "review_status"
+        case verificationMethod = "verification_method"
+    }
+}
+
+extension Gateway {
+    /// Attainments by student and date.
+    public func attainments(student: String? = nil, status: ReviewStatus? = nil) throws -> [AttainmentListing] {
+        try database.read { transaction in
+            try transaction.query(
+                """
+                SELECT a.id, a.student_id, a.credential_code, a.earned_on, a.source, a.review_status, a.verification_method,
+                       a.reportable, (SELECT COUNT(*) FROM attainment_evidence e WHERE e.attainment_id = a.id)
+                FROM attainments a WHERE (?1 IS NULL OR a.student_id = ?1) AND (?2 IS NULL OR a.review_status = ?2)
+                ORDER BY a.student_id, a.earned_on, a.id
+                """, [student, status?.rawValue]
+            ).compactMap { row in
+                guard let status = row[5].string.flatMap(ReviewStatus.init) else { return nil }
+                return AttainmentListing(
+                    id: row[0].int ?? 0, studentID: row[1].string ?? "", credentialCode: row[2].string ?? "", earnedOn: row[3].string ?? "",
+                    source: row[4].string ?? "", reviewStatus: status, verificationMethod: row[6].string,
+                    reportable: row[7].int.map { $0 != 0 }, pdfs: row[8].int ?? 0)
+            }
+        }
+    }
+
+    /// Pending attainments backed by a provider's score report with no open task: what a
+    /// reviewer could approve without more evidence.
+    public func attainmentsReadyForReview() throws -> [Int] {
+        try database.read { transaction in
+            try transaction.query(
+                """
+                SELECT a.id FROM attainments a WHERE a.review_status = 'pending' AND a.source = 'report'
+                AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.status = 'open' AND t.subject_type = 'attainment' AND t.subject_id = CAST(a.id AS TEXT))
+                ORDER BY a.id
+                """
+            ).compactMap { $0[0].int }
+        }
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import Store
+
+/// One task as the command line and the console list it.
+public struct TaskListing: Sendable, Encodable {
+    public var id: Int
+    public var kind: TaskKind
+    public var subjectType: String
+    public var subjectID: String
+    public var status: TaskStatus
+    public var assigneeRole: StaffRole?
+    public var school: String?
+    public var dueOn: String?
+    public var explanation: String
+    public var resolutionNote: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, kind, status, school, explanation
+        case subjectType = "subject_type", subjectID = "subject_id", assigneeRole = "assignee_role", dueOn = "due_on"
+        case resolutionNote = "resolution_note"
+    }
+}
+
+/// Which tasks to list; nil means any.
+public struct TaskFilter: Sendable {
+    public var status: TaskStatus = .open
+    public var kind: TaskKind?
+    public var school: String?
+    public var role: StaffRole?
+
+    public init(status: TaskStatus = .open, kind: TaskKind? = nil, school: String? = nil, role: StaffRole? = nil) {
+        self.status = status
+        self.kind = kind
+        self.school = school
+        self.role = role
+    }
+}
+
+extension Gateway {
+    /// Tasks by due date.
+    public func tasks(_ filter: TaskFilter = TaskFilter()) throws -> [TaskListing] {
+        try database.read { transaction in
+            try transaction.query(
+                """
+                SELECT id, kind, subject_type, subject_id, status, assignee_role, school, due_on, explanation, resolution_note
+                FROM tasks WHERE status = ?1 AND (?2 IS NULL OR kind = ?2) AND (?3 IS NULL OR school = ?3)
+                  AND (?4 IS NULL OR assignee_role = ?4)
+                ORDER BY due_on, id
+                """, [filter.status.rawValue, filter.kind?.rawValue, filter.school, filter.role?.rawValue]
+            ).compactMap { row in
+                // A kind or status this build does not know (a newer database) is left out, not guessed.
+                guard let kind = row[1].string.flatMap(TaskKind.init), let status = row[4].string.flatMap(TaskStatus.init) else { return nil }
+                return TaskListing(
+                    id: row[0].int ?? 0, kind: kind, subjectType: row[2].string ?? "", subjectID: row[3].string ?? "", status: status,
+                    assigneeRole: row[5].string.flatMap(StaffRole.init), school: row[6].string, dueOn: row[7].string,
+                    explanation: row[8].string ?? "", resolutionNote: row[9].string)
+            }
+        }
+    }
+
+    /// How many tasks are open, by kind.
+    public func openTaskCounts() throws -> [(kind: TaskKind, count: Int)] {
+        try database.read { transaction in
+            try transaction.query("SELECT kind, COUNT(*) FROM tasks WHERE status = 'open' GROUP BY kind ORDER BY kind").compactMap { row in
+                guard let kind = row[0].string.flatMap(TaskKind.init) else { return nil }
+                return (kind, row[1].int ?? 0)
+            }
+        }
+    }
+}
