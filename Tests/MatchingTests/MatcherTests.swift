@@ -32,6 +32,15 @@ import Testing
 
     let matcher = Matcher(students: roster, settings: settings, nicknames: nicknames)
 
+    /// A result with names and a date of birth only, matched against a roster of the test's own.
+    static func decide(_ matcher: Matcher, _ first: String?, _ last: String?, _ dob: String?) -> MatchDecision {
+        var pairs = 0
+        return matcher.match(
+            ResultPerson(
+                firstName: first, lastName: last, dateOfBirth: dob.flatMap { CalendarDate(parsing: $0) }, email: nil, testingSite: nil,
+                studentID: nil), pairsCompared: &pairs)
+    }
+
     func match(_ first: String?, _ last: String?, _ dob: String?, email: String? = nil, studentID: String? = nil, link: String? = nil)
         -> MatchDecision
     {
@@ -50,13 +59,7 @@ import Testing
             Self.student("S22", "Budi", "Sukarno", "2009-07-01"),
         ]
         let matcher = Matcher(students: roster, settings: Self.settings, nicknames: Self.nicknames)
-        func match(_ first: String?, _ last: String?, _ dob: String?) -> MatchDecision {
-            var pairs = 0
-            return matcher.match(
-                ResultPerson(
-                    firstName: first, lastName: last, dateOfBirth: dob.flatMap { CalendarDate(parsing: $0) }, email: nil,
-                    testingSite: nil, studentID: nil), pairsCompared: &pairs)
-        }
+        func match(_ first: String?, _ last: String?, _ dob: String?) -> MatchDecision { Self.decide(matcher, first, last, dob) }
         for (first, last) in [(nil, "Sukarno"), ("Sukarno", nil), ("Sukarno", "FNU"), ("Sukarno", "Sukarno"), ("LNU", "Sukarno")] {
             let decision = match(first, last, "2009-04-12")
             #expect(decision.studentID == "S20", "\(first ?? "-") \(last ?? "-"): \(decision.status) \(decision.reason ?? "")")
@@ -171,13 +174,7 @@ import Testing
             Self.student("S34", "Pieter", "van der Berg", "2008-03-03"),
         ]
         let matcher = Matcher(students: roster, settings: Self.settings, nicknames: Self.nicknames)
-        func decide(_ first: String?, _ last: String?, _ dob: String?) -> MatchDecision {
-            var pairs = 0
-            return matcher.match(
-                ResultPerson(
-                    firstName: first, lastName: last, dateOfBirth: dob.flatMap { CalendarDate(parsing: $0) }, email: nil,
-                    testingSite: nil, studentID: nil), pairsCompared: &pairs)
-        }
+        func decide(_ first: String?, _ last: String?, _ dob: String?) -> MatchDecision { Self.decide(matcher, first, last, dob) }
         let cases: [(String?, String?, String?, String, FieldAgreement.Level?)] = [
             ("Katherine", "Lopez Garcia", "2009-10-03", "S2", .compound),  // the two surnames the other way round
             ("Katherine", "Lopez", "2009-10-03", "S2", .compound),  // one of the two
