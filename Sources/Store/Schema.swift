@@ -19,7 +19,30 @@ public enum Schema {
         Migration(version: 3, name: "find what changed since a time", sql: v3),
         Migration(version: 4, name: "what the roster covers, for the checks' causes", sql: v4),
         Migration(version: 5, name: "matching runs with their learned parameters; match probabilities", sql: v5),
+        Migration(version: 6, name: "staff accounts for the web console", sql: v6),
     ]
+
+    /// Staff who sign in to the console: a role, the schools a school lead (or clerk, or
+    /// teacher) works for, the name a teacher has in the enrollments' Teacher column, and an
+    /// scrypt hash of the password (never the password).
+    static let v6 = """
+        CREATE TABLE users (
+            username             TEXT PRIMARY KEY,
+            role                 TEXT NOT NULL
+                                 CHECK (role IN ('cte_coordinator', 'school_lead', 'data_clerk', 'cte_teacher', 'auditor')),
+            teacher_name         TEXT,
+            password_hash        TEXT NOT NULL,
+            password_changed_at  TEXT NOT NULL,
+            disabled_at          TEXT,
+            created_by           TEXT NOT NULL,
+            created_at           TEXT NOT NULL
+        );
+        CREATE TABLE user_schools (
+            username  TEXT NOT NULL REFERENCES users (username) ON DELETE CASCADE,
+            school    TEXT NOT NULL,
+            PRIMARY KEY (username, school)
+        ) WITHOUT ROWID;
+        """
 
     /// Each matching run keeps the parameters it learned (and what it learned them from), and each
     /// decision the run and its probability: a decision can be explained and reproduced.

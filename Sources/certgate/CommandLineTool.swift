@@ -49,8 +49,8 @@ struct Invocation {
         return result
     }
 
-    func printError(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+    func printError(_ text: String, newline: Bool = true) {
+        FileHandle.standardError.write(Data((text + (newline ? "\n" : "")).utf8))
     }
 
     func print(_ text: String) {
@@ -71,6 +71,7 @@ enum CommandLineTool {
         EvidenceCommands.add, EvidenceCommands.batch, EvidenceCommands.export, AttainmentsCommand.spec, ReportableCommand.spec, ReviewCommand.spec(.approve), ReviewCommand.spec(.reject),
         ReviewCommand.spec(.followUp), CheckCommand.spec, ExportCommand.spec, AuditCommands.verify, AuditCommands.head, AuditCommands.history,
         MockServeCommand.spec, ReportCommands.nonConcentrators,
+    ] + UserCommands.all + [
         MockRecordCommand.spec, DemoCommand.spec,
     ]
 

@@ -16,11 +16,11 @@ import Testing
             config = try TestConfig.make(in: directory, change)
         }
 
-        func run(_ arguments: [String], environment: [String: String] = TestConfig.credentials) throws
+        func run(_ arguments: [String], environment: [String: String] = TestConfig.credentials, input: String? = nil) throws
             -> CertgateProcess.Outcome
         {
             try CertgateProcess.run(
-                ["--db", database, "--config", config] + arguments, in: directory.path, environment: environment)
+                ["--db", database, "--config", config] + arguments, in: directory.path, environment: environment, input: input)
         }
 
         func pull(_ server: MockServeProcess, _ extra: [String]) throws -> CertgateProcess.Outcome {
