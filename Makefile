@@ -2,7 +2,7 @@
 # each first installs the Debian packages that are missing.
 
 SWIFT ?= swift
-APT_PACKAGES := libcurl4-openssl-dev libsqlite3-dev libssl-dev zlib1g-dev pkg-config sqlite3
+APT_PACKAGES := libcurl4-openssl-dev libsqlite3-dev libssl-dev zlib1g-dev libmicrohttpd-dev pkg-config sqlite3
 DB ?= ./certgate.db
 
 .PHONY: all deps build demo test bench fuzz format clean

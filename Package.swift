@@ -15,6 +15,7 @@ let package = Package(
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CTLS", pkgConfig: "libssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
 
         // Libraries.
         .target(name: "CertGateCore", dependencies: ["CCrypto"]),
@@ -26,6 +27,8 @@ let package = Package(
         .target(name: "MockProvider", dependencies: ["CTLS"]),
         .target(name: "AdapterKit", dependencies: ["CertGateCore", "Fetch"]),
         .target(name: "Matching", dependencies: ["CertGateCore"]),
+        // The staff web console on libmicrohttpd.
+        .target(name: "Console", dependencies: ["CMicroHTTPD", "Gateway", "CertGateCore", "Matching"]),
 
         // Provider adapters: one folder per report style.
         .target(name: "Certiport", dependencies: ["AdapterKit", "CertGateCore", "Fetch"], path: "adapters/Certiport"),
@@ -36,7 +39,7 @@ let package = Package(
 
         // Executables: thin front ends over the libraries.
         .executableTarget(
-            name: "certgate", dependencies: ["Gateway", "CertGateCore", "Store", "MockProvider", "AdapterKit", "Matching"]),
+            name: "certgate", dependencies: ["Gateway", "CertGateCore", "Store", "MockProvider", "AdapterKit", "Matching", "Console"]),
         .executableTarget(
             name: "certgate-bench", dependencies: ["Gateway", "CertGateCore", "Store", "Fetch", "MockProvider", "Matching"]),
 
@@ -53,6 +56,7 @@ let package = Package(
         .testTarget(name: "MockProviderTests", dependencies: ["MockProvider", "Fetch", "TestSupport"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Store", "TestSupport", "MockProvider", "AdapterKit", "CertGateCore"]),
         .testTarget(name: "EndToEndTests", dependencies: ["certgate", "TestSupport", "Store"]),
+        .testTarget(name: "ConsoleTests", dependencies: ["Console", "Gateway", "Fetch", "TestSupport", "MockProvider"]),
     ]
 )
 

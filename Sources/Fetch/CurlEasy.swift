@@ -92,7 +92,7 @@ final class CurlEasy: @unchecked Sendable {
         ccurl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https")
         // A request carrying a credential is never followed by libcurl: the client follows it
         // itself, only within the same origin (HTTPClient.redirect).
-        ccurl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, request.carriesCredentials ? 0 : 1)
+        ccurl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, request.carriesCredentials || !options.followRedirects ? 0 : 1)
         ccurl_setopt_long(handle, CURLOPT_MAXREDIRS, options.maxRedirects)
         // Never downgrade: a request that starts on https may only be redirected to https.
         let startsSecure = request.url.lowercased().hasPrefix("https:")

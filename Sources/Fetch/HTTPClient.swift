@@ -22,6 +22,9 @@ public final class HTTPClient: Sendable {
         /// A CA bundle to trust instead of the system's.
         public var caBundle: String?
         public var maxRedirects = 5
+        /// false: a redirect is returned as the response (a browser-like test client reads the
+        /// console's 303s itself).
+        public var followRedirects = true
         public var retry = RetryPolicy()
         /// Transfers to one host (scheme, name and port) at once.
         public var perHostConnections = 4
@@ -111,7 +114,7 @@ public final class HTTPClient: Sendable {
         var request = request
         for _ in 0...options.maxRedirects {
             let result = sendHop(request, attempt: attempt)
-            guard case .success(let response) = result, request.carriesCredentials, (300..<400).contains(response.status),
+            guard case .success(let response) = result, request.carriesCredentials, options.followRedirects, (300..<400).contains(response.status),
                 let location = response.header("Location")
             else { return result }
             switch redirect(request, to: location, status: response.status) {

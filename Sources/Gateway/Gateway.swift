@@ -23,6 +23,19 @@ public final class Gateway: Sendable {
         self.configDirectory = configDirectory
     }
 
+    private init(config: GatewayConfig, database: Database, actor: String, configDirectory: String) {
+        self.config = config
+        self.database = database
+        self.actor = actor
+        self.configDirectory = configDirectory
+    }
+
+    /// The same gateway (configuration and database) acting for someone else: the console's
+    /// signed-in user is the actor in the audit trail.
+    public func acting(as actor: String) -> Gateway {
+        Gateway(config: config, database: database, actor: actor, configDirectory: configDirectory)
+    }
+
     /// Imports an SIS roster export and optionally its CTE enrollments (`certgate roster import`).
     /// Results still in review or unmatched are then matched again against the new roster.
     public func importRoster(rosterPath: String, enrollmentsPath: String? = nil) throws -> RosterImportSummary {

@@ -71,7 +71,7 @@ enum CommandLineTool {
         EvidenceCommands.add, EvidenceCommands.batch, EvidenceCommands.export, AttainmentsCommand.spec, ReportableCommand.spec, ReviewCommand.spec(.approve), ReviewCommand.spec(.reject),
         ReviewCommand.spec(.followUp), CheckCommand.spec, ExportCommand.spec, AuditCommands.verify, AuditCommands.head, AuditCommands.history,
         MockServeCommand.spec, ReportCommands.nonConcentrators,
-    ] + UserCommands.all + [
+    ] + UserCommands.all + [ServeCommand.spec] + [
         MockRecordCommand.spec, DemoCommand.spec,
     ]
 

@@ -1,3 +1,4 @@
+import CertGateCore
 import Foundation
 import Store
 
@@ -27,12 +28,36 @@ public struct TaskFilter: Sendable {
     public var kind: TaskKind?
     public var school: String?
     public var role: StaffRole?
+    /// One task only.
+    public var id: Int?
+    /// Only these schools' tasks (a school lead's).
+    public var schools: [String]?
+    /// Only tasks about students enrolled with this teacher ("Last, First").
+    public var teacher: String?
 
     public init(status: TaskStatus = .open, kind: TaskKind? = nil, school: String? = nil, role: StaffRole? = nil) {
         self.status = status
         self.kind = kind
         self.school = school
         self.role = role
+    }
+
+    /// This filter narrowed to what `account` may see: a coordinator and an auditor see every
+    /// task; a school lead their schools'; a data clerk the clerks' tasks (of their schools, if
+    /// any); a teacher the tasks about students enrolled in their courses (of their schools, if any).
+    public func visible(to account: UserAccount) -> TaskFilter {
+        var filter = self
+        switch account.role {
+        case .cteCoordinator, .auditor: break
+        case .schoolLead: filter.schools = account.schools
+        case .dataClerk:
+            filter.role = .dataClerk
+            if !account.schools.isEmpty { filter.schools = account.schools }
+        case .cteTeacher:
+            filter.teacher = account.teacherName ?? "\u{0}"  // no name: no students
+            if !account.schools.isEmpty { filter.schools = account.schools }
+        }
+        return filter
     }
 }
 
@@ -43,10 +68,19 @@ extension Gateway {
             try transaction.query(
                 """
                 SELECT id, kind, subject_type, subject_id, status, assignee_role, school, due_on, explanation, resolution_note
-                FROM tasks WHERE status = ?1 AND (?2 IS NULL OR kind = ?2) AND (?3 IS NULL OR school = ?3)
-                  AND (?4 IS NULL OR assignee_role = ?4)
+                FROM tasks t WHERE status = ?1 AND (?2 IS NULL OR kind = ?2) AND (?3 IS NULL OR school = ?3)
+                  AND (?4 IS NULL OR assignee_role = ?4) AND (?5 IS NULL OR id = ?5)
+                  AND (?6 IS NULL OR school IN (SELECT value FROM json_each(?6)))
+                  AND (?7 IS NULL OR EXISTS (
+                      SELECT 1 FROM enrollments e WHERE e.teacher = ?7 AND e.student_id = CASE t.subject_type
+                          WHEN 'student' THEN t.subject_id
+                          WHEN 'attainment' THEN (SELECT student_id FROM attainments WHERE id = CAST(t.subject_id AS INTEGER))
+                          WHEN 'exam_result' THEN (SELECT student_id FROM matches WHERE result_id = CAST(t.subject_id AS INTEGER))
+                      END))
                 ORDER BY due_on, id
-                """, [filter.status.rawValue, filter.kind?.rawValue, filter.school, filter.role?.rawValue]
+                """,
+                [filter.status.rawValue, filter.kind?.rawValue, filter.school, filter.role?.rawValue, filter.id,
+                 try filter.schools.map { try JSONEncoder.sortedString($0) }, filter.teacher]
             ).compactMap { row in
                 // A kind or status this build does not know (a newer database) is left out, not guessed.
                 guard let kind = row[1].string.flatMap(TaskKind.init), let status = row[4].string.flatMap(TaskStatus.init) else { return nil }

@@ -1,0 +1,173 @@
+import CMicroHTTPD
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// An HTTP server on libmicrohttpd: its own polling thread and a pool of worker threads, idle
+/// connections closed after a timeout, request bodies capped, and every response given the
+/// console's security headers. The handler sees a fully read request; it runs on the pool's
+/// threads, so it must be thread-safe.
+public final class HTTPServer: @unchecked Sendable {
+    // @unchecked: `daemon` is set once in init and cleared once in stop (under `stopped`).
+    public struct Options: Sendable {
+        public var host = "127.0.0.1"
+        /// 0: the system chooses (tests).
+        public var port: UInt16 = 8080
+        public var threads: UInt32 = 4
+        public var idleTimeoutSeconds: UInt32 = 30
+        /// A form larger than this is refused with 413 (uploads stream elsewhere).
+        public var maximumBodyBytes = 1 << 20
+
+        public init() {}
+    }
+
+    public typealias Handler = @Sendable (ConsoleRequest) -> ConsoleResponse
+
+    /// Sent with every response: no framing, no sniffing, no referrer beyond the origin, scripts
+    /// and styles only from the console itself, never inline.
+    static let securityHeaders: [(String, String)] = [
+        ("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
+        ("X-Content-Type-Options", "nosniff"),
+        ("X-Frame-Options", "DENY"),
+        ("Referrer-Policy", "same-origin"),
+        ("Cache-Control", "no-store"),
+    ]
+
+    let handler: Handler
+    let options: Options
+    private var daemon: OpaquePointer?
+    private let stopped = Mutex(false)
+    /// The port the server listens on.
+    public private(set) var port: UInt16 = 0
+
+    public init(options: Options, handler: @escaping Handler) throws {
+        self.options = options
+        self.handler = handler
+        var address = sockaddr_storage()
+        let length: Int
+        if options.host.contains(":") {
+            var ipv6 = sockaddr_in6()
+            ipv6.sin6_family = sa_family_t(AF_INET6)
+            ipv6.sin6_port = options.port.bigEndian
+            guard inet_pton(AF_INET6, options.host, &ipv6.sin6_addr) == 1 else { throw ServerError("'\(options.host)' is not an IP address") }
+            withUnsafeBytes(of: ipv6) { bytes in withUnsafeMutableBytes(of: &address) { $0.copyMemory(from: bytes) } }
+            length = MemoryLayout<sockaddr_in6>.size
+        } else {
+            var ipv4 = sockaddr_in()
+            ipv4.sin_family = sa_family_t(AF_INET)
+            ipv4.sin_port = options.port.bigEndian
+            guard inet_pton(AF_INET, options.host, &ipv4.sin_addr) == 1 else { throw ServerError("'\(options.host)' is not an IP address") }
+            withUnsafeBytes(of: ipv4) { bytes in withUnsafeMutableBytes(of: &address) { $0.copyMemory(from: bytes) } }
+            length = MemoryLayout<sockaddr_in>.size
+        }
+        _ = length
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        daemon = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
+                certgate_mhd_start(
+                    socketAddress, options.threads, options.idleTimeoutSeconds, 64 * 1024, accessHandler, completedHandler, context)
+            }
+        }
+        guard let daemon else {
+            throw ServerError("cannot listen on \(options.host):\(options.port) (in use, or not this machine's address?)")
+        }
+        port = certgate_mhd_port(daemon)
+    }
+
+    /// Stops accepting, lets requests in progress finish, and closes (also on deinit).
+    public func stop() {
+        let first = stopped.withLock { stopped -> Bool in
+            defer { stopped = true }
+            return !stopped
+        }
+        if first, let daemon { MHD_stop_daemon(daemon) }
+    }
+
+    deinit { stop() }
+}
+
+struct ServerError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// What a request has read so far: its body, chunk by chunk, until the handler runs.
+private final class PendingRequest {
+    var body: [UInt8] = []
+    var tooLarge = false
+}
+
+/// libmicrohttpd calls this first with the headers, then with each chunk of the body, then once
+/// more with none: the request is answered on that last call.
+private let accessHandler: MHD_AccessHandlerCallback = {
+    context, connection, url, method, _, uploadData, uploadSize, requestContext -> MHD_Result in
+    guard let context, let connection, let requestContext, let uploadSize else { return MHD_Result.NO }
+    let server = Unmanaged<HTTPServer>.fromOpaque(context).takeUnretainedValue()
+    if requestContext.pointee == nil {
+        requestContext.pointee = Unmanaged.passRetained(PendingRequest()).toOpaque()
+        return MHD_Result.YES
+    }
+    let pending = Unmanaged<PendingRequest>.fromOpaque(requestContext.pointee!).takeUnretainedValue()
+    if uploadSize.pointee > 0 {
+        if pending.body.count + uploadSize.pointee > server.options.maximumBodyBytes {
+            pending.tooLarge = true
+        } else if let uploadData {
+            uploadData.withMemoryRebound(to: UInt8.self, capacity: uploadSize.pointee) {
+                pending.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: uploadSize.pointee))
+            }
+        }
+        uploadSize.pointee = 0
+        return MHD_Result.YES
+    }
+    let response: ConsoleResponse
+    if pending.tooLarge {
+        response = .html("<!doctype html><title>Too large</title><p>The request is too large.</p>", status: 413)
+    } else {
+        let request = makeRequest(connection, url: url.map { String(cString: $0) } ?? "/", method: method.map { String(cString: $0) } ?? "",
+            body: pending.body)
+        response = server.handler(request)
+    }
+    return send(response, on: connection)
+}
+
+private let completedHandler: MHD_RequestCompletedCallback = { _, _, requestContext, _ in
+    guard let requestContext, let pointer = requestContext.pointee else { return }
+    Unmanaged<PendingRequest>.fromOpaque(pointer).release()
+    requestContext.pointee = nil
+}
+
+private func makeRequest(_ connection: OpaquePointer, url: String, method: String, body: [UInt8]) -> ConsoleRequest {
+    func header(_ name: String) -> String? {
+        MHD_lookup_connection_value(connection, MHD_ValueKind.HEADER_KIND, name).map { String(cString: $0) }
+    }
+    var headers: [String: String] = [:]
+    for name in ["host", "origin", "referer", "content-type", "user-agent", "cookie"] { headers[name] = header(name) }
+    var client = [CChar](repeating: 0, count: 64)
+    certgate_mhd_client(connection, &client, client.count)
+    let (path, queryText) = url.split(separator: "?", maxSplits: 1).map(String.init).splitPathAndQuery
+    let isForm = (headers["content-type"] ?? "").lowercased().hasPrefix("application/x-www-form-urlencoded")
+    return ConsoleRequest(
+        method: ConsoleRequest.Method(rawValue: method) ?? .other, path: path, query: FormDecoding.decode(queryText),
+        headers: headers, cookies: FormDecoding.cookies(headers["cookie"]),
+        form: isForm ? FormDecoding.decode(String(decoding: body, as: UTF8.self)) : [:],
+        client: String(decoding: client.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+}
+
+extension Array where Element == String {
+    /// `["/tasks", "kind=x"]` → `("/tasks", "kind=x")`.
+    fileprivate var splitPathAndQuery: (String, String) { (first ?? "/", count > 1 ? self[1] : "") }
+}
+
+private func send(_ response: ConsoleResponse, on connection: OpaquePointer) -> MHD_Result {
+    let made = response.body.withUnsafeBytes { bytes in
+        MHD_create_response_from_buffer(bytes.count, UnsafeMutableRawPointer(mutating: bytes.baseAddress), MHD_ResponseMemoryMode.RESPMEM_MUST_COPY)
+    }
+    guard let made else { return MHD_Result.NO }
+    for (name, value) in HTTPServer.securityHeaders + response.headers { MHD_add_response_header(made, name, value) }
+    let result = MHD_queue_response(connection, UInt32(response.status), made)
+    MHD_destroy_response(made)
+    return result
+}

@@ -1,0 +1,41 @@
+import Gateway
+
+/// Server-rendered HTML: every value escaped, no inline script or style (the CSP forbids them).
+enum HTML {
+    static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.count)
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+
+    /// A whole page: the title, a navigation for signed-in users, the body.
+    static func page(_ title: String, user: UserAccount? = nil, csrf: String? = nil, _ body: String) -> String {
+        var navigation = ""
+        if let user {
+            navigation = """
+                <header><nav aria-label="Main"><a href="/">Dashboard</a> <a href="/tasks">Tasks</a></nav>
+                <form method="post" action="/logout" class="signout"><input type="hidden" name="csrf" value="\(escape(csrf ?? ""))">
+                <span>\(escape(user.username)) (\(escape(user.role.rawValue.replacingOccurrences(of: "_", with: " "))))</span>
+                <button type="submit">Sign out</button></form></header>
+                """
+        }
+        return """
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>\(escape(title)) · CertGate</title><link rel="stylesheet" href="/static/console.css"></head>
+            <body>\(navigation)<main id="main"><h1>\(escape(title))</h1>
+            \(body)
+            </main></body></html>
+            """
+    }
+}

@@ -1,0 +1,17 @@
+/// The console's one stylesheet, served from /static/console.css (no inline styles: the CSP
+/// forbids them). Plain, high-contrast, visible focus.
+enum Stylesheet {
+    static let text = """
+        body { font-family: system-ui, sans-serif; margin: 0; color: #1a1a1a; background: #fff; line-height: 1.5; }
+        header { display: flex; justify-content: space-between; align-items: center; padding: .5rem 1rem; background: #0b3d66; color: #fff; }
+        header a, header span { color: #fff; margin-right: 1rem; }
+        main { padding: 1rem; max-width: 80rem; }
+        table { border-collapse: collapse; width: 100%; }
+        th, td { border: 1px solid #767676; padding: .3rem .5rem; text-align: left; vertical-align: top; }
+        caption { text-align: left; font-weight: bold; padding: .3rem 0; }
+        a:focus, button:focus, input:focus, select:focus { outline: 3px solid #ffbf47; outline-offset: 1px; }
+        .error { color: #b00020; font-weight: bold; }
+        button { padding: .25rem .75rem; }
+        form.signout { display: inline; }
+        """
+}

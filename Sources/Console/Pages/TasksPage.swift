@@ -1,0 +1,62 @@
+import Foundation
+import Gateway
+
+/// The user's task queue: filtered on the server by what they may see, resolved or dismissed
+/// with a note.
+enum TasksPage {
+    static let pageSize = 100
+
+    static func list(_ context: PageContext, query: [String: String]) throws -> ConsoleResponse {
+        var filter = TaskFilter()
+        if let kind = query["kind"], !kind.isEmpty {
+            guard let known = TaskKind(rawValue: kind) else { return ConsoleApp.notFound }
+            filter.kind = known
+        }
+        let tasks = try context.gateway.tasks(filter.visible(to: context.user))
+        let page = max(1, Int(query["page"] ?? "") ?? 1)
+        let shown = tasks.dropFirst((page - 1) * pageSize).prefix(pageSize)
+        var rows = ""
+        for task in shown {
+            var actions = ""
+            if context.mayChange {
+                actions = """
+                    <form method="post" action="/tasks/\(task.id)/resolve"><input type="hidden" name="csrf" value="\(HTML.escape(context.csrf))">
+                    <label for="note-\(task.id)">Note</label> <input id="note-\(task.id)" name="note" required>
+                    <button type="submit">Resolve</button>
+                    <button type="submit" formaction="/tasks/\(task.id)/dismiss">Dismiss</button></form>
+                    """
+            }
+            rows += """
+                <tr><td>\(task.id)</td><td>\(HTML.escape(task.kind.rawValue))</td><td>\(HTML.escape(task.school ?? ""))</td>
+                <td>\(HTML.escape(task.dueOn ?? ""))</td><td>\(HTML.escape(task.explanation))</td><td>\(actions)</td></tr>
+                """
+        }
+        let options = TaskKind.allCases.map {
+            "<option value=\"\($0.rawValue)\"\(filter.kind == $0 ? " selected" : "")>\(HTML.escape($0.rawValue))</option>"
+        }.joined()
+        let more = tasks.count > page * pageSize ? "<p><a href=\"/tasks?page=\(page + 1)\(filter.kind.map { "&kind=\($0.rawValue)" } ?? "")\">Next page</a></p>" : ""
+        let body = """
+            <form method="get" action="/tasks"><label for="kind">Kind</label> <select id="kind" name="kind"><option value="">all</option>\(options)</select>
+            <button type="submit">Show</button></form>
+            <p>\(tasks.count) open task(s)\(tasks.count > pageSize ? ", \(pageSize) a page" : "").</p>
+            <table><caption>Open tasks</caption><thead><tr><th scope="col">Task</th><th scope="col">Kind</th><th scope="col">School</th>
+            <th scope="col">Due</th><th scope="col">What to do</th><th scope="col">Action</th></tr></thead><tbody>\(rows)</tbody></table>\(more)
+            """
+        return .html(HTML.page("Tasks", user: context.user, csrf: context.csrf, body))
+    }
+
+    /// Closes a task the user may see and change; anything else is "not found".
+    static func close(_ context: PageContext, id: Int?, dismiss: Bool, note: String) throws -> ConsoleResponse {
+        guard let id, context.mayChange else { return ConsoleApp.notFound }
+        var filter = TaskFilter()
+        filter.id = id
+        guard try !context.gateway.tasks(filter.visible(to: context.user)).isEmpty else { return ConsoleApp.notFound }
+        let trimmed = note.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else {
+            return .html(HTML.page("Note needed", user: context.user, csrf: context.csrf,
+                "<p class=\"error\" role=\"alert\">Say why in the note. <a href=\"/tasks\">Back to the tasks</a></p>"), status: 400)
+        }
+        try context.gateway.closeTask(id, dismiss: dismiss, note: trimmed)
+        return .redirect("/tasks")
+    }
+}

@@ -1,0 +1,70 @@
+import CertGateCore
+import Console
+import Dispatch
+import Foundation
+import Gateway
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `certgate serve [--listen HOST:PORT]`: the staff web console.
+enum ServeCommand {
+    static let spec = CommandSpec(
+        path: ["serve"],
+        summary: "run the staff web console (sign in with an account from certgate user add)",
+        options: [
+            OptionSpec(name: "--listen", valueName: "HOST:PORT", help: "where to listen (default 127.0.0.1:8080; [::1]:8080 for IPv6)"),
+            OptionSpec(name: "--threads", valueName: "N", help: "worker threads (default 4)"),
+        ],
+        details: """
+            Serves the console on the address given, over plain HTTP: keep it on 127.0.0.1 behind a
+            reverse proxy that terminates TLS (see the README's "Web console"). Signed-in sessions
+            last 30 minutes idle and 10 hours at most; five failed sign-ins in 15 minutes lock the
+            username and the address for the rest of that time. Stops cleanly on SIGTERM or Ctrl-C,
+            letting requests in progress finish.
+            """,
+        run: run)
+
+    static func run(_ invocation: Invocation) throws -> Int32 {
+        var options = HTTPServer.Options()
+        if let listen = invocation.option("--listen") {
+            guard let colon = listen.lastIndex(of: ":"), let port = UInt16(listen[listen.index(after: colon)...]) else {
+                throw UsageError("--listen takes HOST:PORT, e.g. 127.0.0.1:8080")
+            }
+            options.host = String(listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+            options.port = port
+        }
+        if let text = invocation.option("--threads") {
+            guard let threads = UInt32(text), (1...64).contains(threads) else { throw UsageError("--threads takes 1 to 64") }
+            options.threads = threads
+        }
+        let gateway = try invocation.openGateway()
+        if try gateway.users().isEmpty {
+            invocation.printError("note: there are no accounts yet; add one with: certgate user add NAME --role cte_coordinator")
+        }
+        let app = ConsoleApp(gateway: gateway)
+        let server: HTTPServer
+        do {
+            server = try HTTPServer(options: options) { app.respond($0) }
+        } catch {
+            throw CertGateError(.io, "\(error)", operation: "start the console")
+        }
+        let shown = options.host.contains(":") ? "[\(options.host)]" : options.host
+        invocation.print("console at http://\(shown):\(server.port)/ (Ctrl-C or SIGTERM stops it)")
+        // Wait for SIGTERM or SIGINT, then stop: requests in progress finish first.
+        let stop = DispatchSemaphore(value: 0)
+        var sources: [DispatchSourceSignal] = []
+        for signalNumber in [SIGTERM, SIGINT] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler { stop.signal() }
+            source.resume()
+            sources.append(source)
+        }
+        stop.wait()
+        server.stop()
+        invocation.print("console stopped")
+        return 0
+    }
+}

@@ -1,0 +1,171 @@
+import CertGateCore
+import Console
+import Fetch
+import Foundation
+import Gateway
+import MockProvider
+import TestSupport
+import Testing
+
+/// The web console over real HTTP on 127.0.0.1 (libmicrohttpd), driven by our own libcurl client
+/// as a browser would: sign-in, sessions, CSRF, per-user and per-object authorization.
+@Suite(.serialized) struct ConsoleTests {
+    static let password = "correct horse battery staple"
+
+    /// A district after week 1's pull: roster, enrollments, results, tasks; five accounts.
+    final class District: @unchecked Sendable {
+        let directory: TemporaryDirectory
+        let gateway: Gateway
+        let server: HTTPServer
+        let client: HTTPClient
+        var base: String { "http://127.0.0.1:\(server.port)" }
+
+        init(idleMinutes: Double = 30, maximumBodyBytes: Int = 1 << 20) throws {
+            directory = try TemporaryDirectory()
+            gateway = try Gateway(
+                databasePath: directory.file("certgate.db"), configDirectory: try TestConfig.make(in: directory), actor: "setup")
+            _ = try gateway.importRoster(
+                rosterPath: Fixtures.path("mocks/roster/roster.csv"), enrollmentsPath: Fixtures.path("mocks/roster/enrollments.csv"))
+            let feeds = try LoopbackServer(
+                handler: CassettePlayer(cassettes: try Cassette.loadAll(directory: Fixtures.path("mocks/feeds"))).respond)
+            var pull = PullOptions()
+            pull.since = CalendarDate(parsing: "2026-01-05")
+            pull.until = CalendarDate(parsing: "2026-01-11")
+            pull.baseURLs = ["certiport": feeds.baseURL + "/certiport", "servsafe": feeds.baseURL + "/servsafe"]
+            pull.environment = TestConfig.credentials
+            _ = try gateway.pull(pull)
+            for (name, role, schools, teacher) in [
+                ("coord", StaffRole.cteCoordinator, [String](), String?.none), ("rivera", .cteTeacher, [], "Rivera, Ana"),
+                ("lead", .schoolLead, ["Central High School"], nil), ("audit", .auditor, [], nil), ("clerk", .dataClerk, [], nil),
+            ] {
+                try gateway.addUser(NewUser(username: name, role: role, schools: schools, teacherName: teacher), password: ConsoleTests.password)
+            }
+            let app = ConsoleApp(gateway: gateway, idleMinutes: idleMinutes)
+            var options = HTTPServer.Options()
+            options.port = 0
+            options.maximumBodyBytes = maximumBodyBytes
+            server = try HTTPServer(options: options) { app.respond($0) }
+            var clientOptions = HTTPClient.Options()
+            clientOptions.followRedirects = false
+            clientOptions.retry.maxAttempts = 1
+            client = HTTPClient(options: clientOptions)
+        }
+
+        /// A request with the session cookie; 4xx answers come back as responses with their status.
+        func send(_ method: HTTPRequest.Method, _ path: String, form: [String: String]? = nil, session: String? = nil) -> HTTPResponse {
+            var headers: [(name: String, value: String)] = []
+            if let session { headers.append(("Cookie", "certgate_session=\(session)")) }
+            var body: [UInt8]?
+            if let form {
+                headers.append(("Content-Type", "application/x-www-form-urlencoded"))
+                body = Array(form.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
+                    .joined(separator: "&").utf8)
+            }
+            do {
+                return try client.send(HTTPRequest(method: method, url: base + path, headers: headers, body: body))
+            } catch {
+                if case .status(let status) = error.kind { return HTTPResponse(status: status, headers: [:], body: [], url: path, attempts: 1) }
+                return HTTPResponse(status: -1, headers: [:], body: Array("\(error)".utf8), url: path, attempts: 1)
+            }
+        }
+
+        /// Signs in; the session token.
+        func signIn(_ username: String, password: String = ConsoleTests.password) throws -> String {
+            let response = send(.post, "/login", form: ["username": username, "password": password])
+            #expect(response.status == 303, "sign-in of \(username): \(response.status)")
+            let cookie = try #require(response.header("Set-Cookie"))
+            #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"))
+            return String(try #require(cookie.split(separator: ";").first?.split(separator: "=").last))
+        }
+
+        func page(_ path: String, session: String) -> String {
+            String(decoding: send(.get, path, session: session).body, as: UTF8.self)
+        }
+
+        func csrf(_ session: String) throws -> String {
+            let html = page("/tasks", session: session)
+            let range = try #require(html.range(of: #"name="csrf" value="[0-9a-f]{64}""#, options: .regularExpression))
+            return String(html[range].dropFirst(#"name="csrf" value=""#.count).dropLast())
+        }
+    }
+
+    @Test func signInSessionsAndSecurityHeaders() throws {
+        let district = try District()
+        let anonymous = district.send(.get, "/")
+        #expect(anonymous.status == 303 && anonymous.header("Location") == "/login")
+        #expect(anonymous.header("Content-Security-Policy")?.contains("frame-ancestors 'none'") == true)
+        #expect(anonymous.header("X-Content-Type-Options") == "nosniff")
+        #expect(district.send(.get, "/login").status == 200)
+
+        #expect(district.send(.post, "/login", form: ["username": "coord", "password": "wrong password!"]).status == 401)
+        #expect(district.send(.post, "/login", form: ["username": "nobody", "password": Self.password]).status == 401)
+        let session = try district.signIn("coord")
+        #expect(district.page("/", session: session).contains("course_mismatch"))
+        #expect(district.send(.get, "/", session: "forged" + session.dropFirst(6)).status == 303)
+
+        // Signing out ends the session on the server, not only in the browser.
+        #expect(district.send(.post, "/logout", form: ["csrf": try district.csrf(session)], session: session).status == 303)
+        #expect(district.send(.get, "/", session: session).status == 303)
+    }
+
+    @Test func failedSignInsAreRateLimited() throws {
+        let district = try District()
+        for _ in 0..<5 { #expect(district.send(.post, "/login", form: ["username": "lead", "password": "not the password"]).status == 401) }
+        // Locked now, even with the right password.
+        #expect(district.send(.post, "/login", form: ["username": "lead", "password": Self.password]).status == 429)
+    }
+
+    @Test func anExpiredSessionSignsOut() throws {
+        let district = try District(idleMinutes: 0.002)  // 120 ms
+        let session = try district.signIn("coord")
+        #expect(district.send(.get, "/", session: session).status == 200)
+        Thread.sleep(forTimeInterval: 0.3)
+        #expect(district.send(.get, "/", session: session).status == 303)
+    }
+
+    @Test func eachUserSeesTheirOwnTasksAndActsOnlyOnThem() throws {
+        let district = try District()
+        let all = try district.gateway.tasks()
+        let teachers = try district.gateway.tasks(TaskFilter().visible(to: try #require(try district.gateway.users().first { $0.username == "rivera" })))
+        #expect(!teachers.isEmpty && teachers.count < all.count)
+        let others = all.filter { task in !teachers.contains { $0.id == task.id } }
+        let teacher = try district.signIn("rivera")
+        let page = district.page("/tasks", session: teacher)
+        #expect(teachers.allSatisfy { page.contains("/tasks/\($0.id)/resolve") })
+        #expect(others.allSatisfy { !page.contains("/tasks/\($0.id)/resolve") })
+
+        // Another teacher's task is "not found", CSRF token and all.
+        let csrf = try district.csrf(teacher)
+        let foreign = try #require(others.first)
+        #expect(district.send(.post, "/tasks/\(foreign.id)/resolve", form: ["csrf": csrf, "note": "mine?"], session: teacher).status == 404)
+        // A form without the session's CSRF token is refused, and changes nothing.
+        let own = try #require(teachers.first)
+        #expect(district.send(.post, "/tasks/\(own.id)/resolve", form: ["note": "done"], session: teacher).status == 403)
+        #expect(district.send(.post, "/tasks/\(own.id)/resolve", form: ["csrf": String(repeating: "0", count: 64), "note": "done"], session: teacher).status == 403)
+        #expect(district.send(.post, "/tasks/\(own.id)/resolve", form: ["csrf": csrf, "note": " "], session: teacher).status == 400)
+        #expect(try district.gateway.tasks().contains { $0.id == own.id })
+        // With it, the task is resolved and the teacher is the actor in the audit trail.
+        let done = district.send(.post, "/tasks/\(own.id)/resolve", form: ["csrf": csrf, "note": "PDF found in the binder"], session: teacher)
+        #expect(done.status == 303 && done.header("Location") == "/tasks")
+        #expect(try !district.gateway.tasks().contains { $0.id == own.id })
+        #expect(try district.gateway.auditHistory(subjectType: "task", subjectID: "\(own.id)").last?.actor == "rivera")
+
+        // A school lead sees their school's tasks only; an auditor sees all and changes nothing.
+        let lead = try district.signIn("lead")
+        let leadPage = district.page("/tasks", session: lead)
+        #expect(try district.gateway.tasks().filter { $0.school != "Central High School" }.allSatisfy { !leadPage.contains("/tasks/\($0.id)/resolve") })
+        let auditor = try district.signIn("audit")
+        let auditorPage = district.page("/tasks", session: auditor)
+        #expect(!auditorPage.contains("/resolve"))
+        let remaining = try #require(try district.gateway.tasks().first)
+        let auditorCSRF = try district.csrf(auditor)  // from the sign-out form
+        #expect(district.send(.post, "/tasks/\(remaining.id)/dismiss", form: ["csrf": auditorCSRF, "note": "no"], session: auditor).status == 404)
+        #expect(district.send(.get, "/no/such/page", session: auditor).status == 404)
+    }
+
+    @Test func anOversizedFormIsRefused() throws {
+        let district = try District(maximumBodyBytes: 1024)
+        let response = district.send(.post, "/login", form: ["username": "coord", "password": String(repeating: "x", count: 4096)])
+        #expect(response.status == 413)
+    }
+}
