@@ -5,7 +5,7 @@ SWIFT ?= swift
 APT_PACKAGES := libcurl4-openssl-dev libsqlite3-dev libssl-dev zlib1g-dev libmicrohttpd-dev pkg-config sqlite3
 DB ?= ./certgate.db
 
-.PHONY: all deps build demo test bench fuzz format clean
+.PHONY: all deps build demo serve test bench fuzz format clean
 
 all: build
 
@@ -30,6 +30,10 @@ build: deps
 ## demo: load the bundled sample roster into ./certgate.db and show what was loaded
 demo: build
 	$(SWIFT) run --skip-build certgate --db $(DB) demo
+
+## serve: the staff web console on the demo database (run make demo first for its sign-ins)
+serve: build
+	$(SWIFT) run --skip-build certgate --db $(DB) serve
 
 ## test: the whole test suite (real loopback HTTP, real SQLite files, the real binary)
 test: deps

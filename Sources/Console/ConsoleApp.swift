@@ -57,9 +57,14 @@ public final class ConsoleApp: Sendable {
             return .redirect("/login", headers: [("Set-Cookie", clearCookie)])
         case (.get, []): return try DashboardPage.render(context)
         case (.get, ["tasks"]): return try TasksPage.list(context, query: request.query)
+        case (.get, ["matches"]): return try MatchReviewPage.list(context)
         default: break
         }
         let parts = request.parts
+        if parts.count == 2, parts[0] == "matches", request.method == .get { return try MatchReviewPage.show(context, id: Int(parts[1])) }
+        if request.method == .post, parts.count == 3, parts[0] == "matches", parts[2] == "link" || parts[2] == "reject" {
+            return try MatchReviewPage.decide(context, id: Int(parts[1]), link: parts[2] == "link", form: request.form)
+        }
         if request.method == .post, parts.count == 3, parts[0] == "tasks", parts[2] == "resolve" || parts[2] == "dismiss" {
             return try TasksPage.close(context, id: Int(parts[1]), dismiss: parts[2] == "dismiss", note: request.form["note"] ?? "")
         }

@@ -24,8 +24,9 @@ import Testing
             directory = try TemporaryDirectory()
             gateway = try Gateway(
                 databasePath: directory.file("certgate.db"), configDirectory: try TestConfig.make(in: directory), actor: "setup")
+            // Two Aaliyah Kims: week 1's, with no date of birth, waits for a clerk.
             _ = try gateway.importRoster(
-                rosterPath: Fixtures.path("mocks/roster/roster.csv"), enrollmentsPath: Fixtures.path("mocks/roster/enrollments.csv"))
+                rosterPath: try Fixtures.rosterWithNamesake(in: directory.path), enrollmentsPath: Fixtures.path("mocks/roster/enrollments.csv"))
             let feeds = try LoopbackServer(
                 handler: CassettePlayer(cassettes: try Cassette.loadAll(directory: Fixtures.path("mocks/feeds"))).respond)
             var pull = PullOptions()
@@ -161,6 +162,31 @@ import Testing
         let auditorCSRF = try district.csrf(auditor)  // from the sign-out form
         #expect(district.send(.post, "/tasks/\(remaining.id)/dismiss", form: ["csrf": auditorCSRF, "note": "no"], session: auditor).status == 404)
         #expect(district.send(.get, "/no/such/page", session: auditor).status == 404)
+    }
+
+    @Test func aClerkLinksAResultInReview() throws {
+        let district = try District()
+        let review = try #require(try district.gateway.results(undecided: true).first { $0.candidateID == "akim09" })
+        let teacher = try district.signIn("rivera")
+        #expect(district.send(.get, "/matches", session: teacher).status == 404)
+        #expect(district.send(.get, "/matches/\(review.id)", session: teacher).status == 404)
+        #expect(district.send(.post, "/matches/\(review.id)/link", form: ["csrf": try district.csrf(teacher), "student": "S100112"], session: teacher).status == 404)
+
+        let clerk = try district.signIn("clerk")
+        #expect(district.page("/matches", session: clerk).contains("/matches/\(review.id)"))
+        let page = district.page("/matches/\(review.id)", session: clerk)
+        #expect(page.contains("S100112") && page.contains("S100190") && page.contains("Aaliyah"))
+        #expect(page.contains("match probability"))
+        let csrf = try district.csrf(clerk)
+        // Only a student the page offered: a forged form cannot attach the result to anyone else.
+        #expect(district.send(.post, "/matches/\(review.id)/link", form: ["csrf": csrf, "student": "S100100"], session: clerk).status == 404)
+        #expect(district.send(.post, "/matches/\(review.id)/reject", form: ["csrf": csrf, "comment": ""], session: clerk).status == 400)
+        let linked = district.send(.post, "/matches/\(review.id)/link", form: ["csrf": csrf, "student": "S100112"], session: clerk)
+        #expect(linked.status == 303)
+        let decided = try #require(try district.gateway.results().first { $0.id == review.id })
+        #expect(decided.matchStatus == .confirmed && decided.studentID == "S100112")
+        #expect(try district.gateway.auditHistory(subjectType: nil, subjectID: "\(review.id)").contains { $0.action == "match.link" && $0.actor == "clerk" })
+        #expect(district.send(.get, "/matches/\(review.id)", session: clerk).status == 404)
     }
 
     @Test func anOversizedFormIsRefused() throws {

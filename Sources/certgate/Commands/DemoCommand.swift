@@ -97,6 +97,41 @@ enum DemoCommand {
             invocation.print("  \(path): \(result.records) record(s), \(result.refused.count) not exported (listed by certgate export)")
         }
         invocation.print("database: \(invocation.globals.databasePath)")
+        try demoAccounts(gateway, invocation)
         return failed ? 1 : 0
+    }
+
+    /// One sign-in per role for the console, on this demo database only, each with a new random
+    /// password every time the demo runs.
+    private static func demoAccounts(_ gateway: Gateway, _ invocation: Invocation) throws {
+        let accounts = [
+            NewUser(username: "demo-coordinator", role: .cteCoordinator),
+            NewUser(username: "demo-lead", role: .schoolLead, schools: ["Central High School"]),
+            NewUser(username: "demo-clerk", role: .dataClerk),
+            NewUser(username: "demo-teacher", role: .cteTeacher, teacherName: "Rivera, Ana"),
+            NewUser(username: "demo-auditor", role: .auditor),
+        ]
+        let existing = Set(try gateway.users().map(\.username))
+        invocation.print("== web console: make serve (or certgate serve), then http://127.0.0.1:8080/ and sign in as")
+        for account in accounts {
+            let password = DemoPassword.make()
+            if existing.contains(account.username) {
+                try gateway.setPassword(account.username, password: password)
+            } else {
+                try gateway.addUser(account, password: password)
+            }
+            invocation.print("  \(account.username)  \(password)  (\(account.role.rawValue)\(account.teacherName.map { ", " + $0 } ?? "")\(account.schools.first.map { ", " + $0 } ?? ""))")
+        }
+        invocation.print("  (demo accounts only: new passwords each time the demo runs)")
+    }
+}
+
+/// A readable random password for demo accounts: four groups of five letters and digits.
+enum DemoPassword {
+    static func make() -> String {
+        let alphabet = Array("abcdefghijkmnpqrstuvwxyz23456789")
+        var generator = SystemRandomNumberGenerator()
+        return (0..<4).map { _ in String((0..<5).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }) }
+            .joined(separator: "-")
     }
 }
