@@ -58,10 +58,15 @@ public final class ConsoleApp: Sendable {
         case (.get, []): return try DashboardPage.render(context)
         case (.get, ["tasks"]): return try TasksPage.list(context, query: request.query)
         case (.get, ["matches"]): return try MatchReviewPage.list(context)
+        case (.get, ["review"]): return try ReviewPage.list(context)
         default: break
         }
         let parts = request.parts
         if parts.count == 2, parts[0] == "matches", request.method == .get { return try MatchReviewPage.show(context, id: Int(parts[1])) }
+        if parts.count == 2, parts[0] == "review" {
+            return request.method == .post
+                ? try ReviewPage.record(context, id: Int(parts[1]), form: request.form) : try ReviewPage.show(context, id: Int(parts[1]))
+        }
         if request.method == .post, parts.count == 3, parts[0] == "matches", parts[2] == "link" || parts[2] == "reject" {
             return try MatchReviewPage.decide(context, id: Int(parts[1]), link: parts[2] == "link", form: request.form)
         }

@@ -189,6 +189,29 @@ import Testing
         #expect(district.send(.get, "/matches/\(review.id)", session: clerk).status == 404)
     }
 
+    @Test func aSchoolLeadReviewsTheirSchoolsAttainments() throws {
+        let district = try District()
+        let pending = try district.gateway.attainments(status: .pending)
+        let central = try #require(pending.first { $0.school == "Central High School" })
+        let elsewhere = try #require(pending.first { $0.school != "Central High School" })
+        let teacher = try district.signIn("rivera")
+        #expect(district.send(.get, "/review", session: teacher).status == 404)
+
+        let lead = try district.signIn("lead")
+        let list = district.page("/review", session: lead)
+        #expect(list.contains("/review/\(central.id)\"") && !list.contains("/review/\(elsewhere.id)\""))
+        #expect(district.send(.get, "/review/\(elsewhere.id)", session: lead).status == 404)
+        let csrf = try district.csrf(lead)
+        #expect(district.send(.post, "/review/\(elsewhere.id)", form: ["csrf": csrf, "decision": "approve", "method": "score_report"], session: lead).status == 404)
+        #expect(district.send(.post, "/review/\(central.id)", form: ["csrf": csrf, "decision": "approve"], session: lead).status == 400)
+        let recorded = district.send(
+            .post, "/review/\(central.id)", form: ["csrf": csrf, "decision": "approve", "method": "score_report", "comment": "checked"], session: lead)
+        #expect(recorded.status == 303)
+        #expect(try district.gateway.attainments(id: central.id).first?.reviewStatus == .approved)
+        #expect(try district.gateway.attainments(id: elsewhere.id).first?.reviewStatus == .pending)
+        #expect(try district.gateway.auditHistory(subjectType: "attainment", subjectID: "\(central.id)").last?.actor == "lead")
+    }
+
     @Test func anOversizedFormIsRefused() throws {
         let district = try District(maximumBodyBytes: 1024)
         let response = district.send(.post, "/login", form: ["username": "coord", "password": String(repeating: "x", count: 4096)])

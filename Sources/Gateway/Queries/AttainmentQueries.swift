@@ -1,3 +1,4 @@
+import CertGateCore
 import Foundation
 import Store
 
@@ -5,6 +6,8 @@ import Store
 public struct AttainmentListing: Sendable, Encodable {
     public var id: Int
     public var studentID: String
+    /// The student's school.
+    public var school: String?
     public var credentialCode: String
     public var earnedOn: String
     public var source: String
@@ -15,7 +18,7 @@ public struct AttainmentListing: Sendable, Encodable {
     public var pdfs: Int
 
     enum CodingKeys: String, CodingKey {
-        case id, source, reportable, pdfs
+        case id, source, reportable, pdfs, school
         case studentID = "student_id", credentialCode = "credential_code", earnedOn = "earned_on", reviewStatus = "review_status"
         case verificationMethod = "verification_method"
     }
@@ -23,20 +26,27 @@ public struct AttainmentListing: Sendable, Encodable {
 
 extension Gateway {
     /// Attainments by student and date.
-    public func attainments(student: String? = nil, status: ReviewStatus? = nil) throws -> [AttainmentListing] {
+    /// - Parameters:
+    ///   - schools: only students of these schools (a school lead's).
+    ///   - id: one attainment only.
+    public func attainments(student: String? = nil, status: ReviewStatus? = nil, schools: [String]? = nil, id: Int? = nil) throws
+        -> [AttainmentListing]
+    {
         try database.read { transaction in
             try transaction.query(
                 """
                 SELECT a.id, a.student_id, a.credential_code, a.earned_on, a.source, a.review_status, a.verification_method,
-                       a.reportable, (SELECT COUNT(*) FROM attainment_evidence e WHERE e.attainment_id = a.id)
-                FROM attainments a WHERE (?1 IS NULL OR a.student_id = ?1) AND (?2 IS NULL OR a.review_status = ?2)
+                       a.reportable, (SELECT COUNT(*) FROM attainment_evidence e WHERE e.attainment_id = a.id), s.school
+                FROM attainments a LEFT JOIN students s ON s.student_id = a.student_id
+                WHERE (?1 IS NULL OR a.student_id = ?1) AND (?2 IS NULL OR a.review_status = ?2)
+                  AND (?3 IS NULL OR s.school IN (SELECT value FROM json_each(?3))) AND (?4 IS NULL OR a.id = ?4)
                 ORDER BY a.student_id, a.earned_on, a.id
-                """, [student, status?.rawValue]
+                """, [student, status?.rawValue, try schools.map { try JSONEncoder.sortedString($0) }, id]
             ).compactMap { row in
                 guard let status = row[5].string.flatMap(ReviewStatus.init) else { return nil }
                 return AttainmentListing(
-                    id: row[0].int ?? 0, studentID: row[1].string ?? "", credentialCode: row[2].string ?? "", earnedOn: row[3].string ?? "",
-                    source: row[4].string ?? "", reviewStatus: status, verificationMethod: row[6].string,
+                    id: row[0].int ?? 0, studentID: row[1].string ?? "", school: row[9].string, credentialCode: row[2].string ?? "",
+                    earnedOn: row[3].string ?? "", source: row[4].string ?? "", reviewStatus: status, verificationMethod: row[6].string,
                     reportable: row[7].int.map { $0 != 0 }, pdfs: row[8].int ?? 0)
             }
         }
