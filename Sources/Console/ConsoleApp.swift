@@ -59,6 +59,8 @@ public final class ConsoleApp: Sendable {
         case (.get, ["tasks"]): return try TasksPage.list(context, query: request.query)
         case (.get, ["matches"]): return try MatchReviewPage.list(context)
         case (.get, ["review"]): return try ReviewPage.list(context)
+        case (.get, ["exports"]): return ExportsPage.list(context)
+        case (.get, ["exports", "download"]): return try ExportsPage.download(context, query: request.query)
         default: break
         }
         let parts = request.parts

@@ -102,6 +102,10 @@ import Testing
         #expect(district.send(.post, "/login", form: ["username": "nobody", "password": Self.password]).status == 401)
         let session = try district.signIn("coord")
         #expect(district.page("/", session: session).contains("course_mismatch"))
+        // Filters are applied on the server.
+        let filtered = district.page("/tasks?kind=course_mismatch", session: session)
+        #expect(filtered.contains("<td>course_mismatch</td>") && !filtered.contains("<td>proctor_is_teacher</td>"))
+        #expect(district.send(.get, "/tasks?kind=bogus", session: session).status == 404)
         #expect(district.send(.get, "/", session: "forged" + session.dropFirst(6)).status == 303)
 
         // Signing out ends the session on the server, not only in the browser.
@@ -210,6 +214,20 @@ import Testing
         #expect(try district.gateway.attainments(id: central.id).first?.reviewStatus == .approved)
         #expect(try district.gateway.attainments(id: elsewhere.id).first?.reviewStatus == .pending)
         #expect(try district.gateway.auditHistory(subjectType: "attainment", subjectID: "\(central.id)").last?.actor == "lead")
+    }
+
+    @Test func aCoordinatorDownloadsThePerkinsFile() throws {
+        let district = try District()
+        let lead = try district.signIn("lead")
+        #expect(district.send(.get, "/exports/download?format=perkins&year=2025-26", session: lead).status == 404)
+        let coordinator = try district.signIn("coord")
+        #expect(district.page("/exports", session: coordinator).contains("Perkins"))
+        let file = district.send(.get, "/exports/download?format=perkins&year=2025-26", session: coordinator)
+        #expect(file.status == 200)
+        #expect(file.header("Content-Disposition") == "attachment; filename=\"certgate-perkins-2025-26.csv\"")
+        #expect(String(decoding: file.body, as: UTF8.self) == (try district.gateway.export(.perkins, year: SchoolYear(startYear: 2025)).text))
+        #expect(district.send(.get, "/exports/download?format=nope&year=2025-26", session: coordinator).status == 400)
+        #expect(try district.gateway.auditHistory(subjectType: "export", subjectID: "2025-26").contains { $0.actor == "coord" })
     }
 
     @Test func anOversizedFormIsRefused() throws {

@@ -147,18 +147,28 @@ private func makeRequest(_ connection: OpaquePointer, url: String, method: Strin
     for name in ["host", "origin", "referer", "content-type", "user-agent", "cookie"] { headers[name] = header(name) }
     var client = [CChar](repeating: 0, count: 64)
     certgate_mhd_client(connection, &client, client.count)
-    let (path, queryText) = url.split(separator: "?", maxSplits: 1).map(String.init).splitPathAndQuery
+    // libmicrohttpd has taken the query off the URL and decoded its arguments.
+    let arguments = ArgumentBox()
+    _ = MHD_get_connection_values(connection, MHD_ValueKind.GET_ARGUMENT_KIND, collectArgument, Unmanaged.passUnretained(arguments).toOpaque())
+    let path = url.split(separator: "?", maxSplits: 1).first.map(String.init) ?? "/"
     let isForm = (headers["content-type"] ?? "").lowercased().hasPrefix("application/x-www-form-urlencoded")
     return ConsoleRequest(
-        method: ConsoleRequest.Method(rawValue: method) ?? .other, path: path, query: FormDecoding.decode(queryText),
+        method: ConsoleRequest.Method(rawValue: method) ?? .other, path: path, query: arguments.values,
         headers: headers, cookies: FormDecoding.cookies(headers["cookie"]),
         form: isForm ? FormDecoding.decode(String(decoding: body, as: UTF8.self)) : [:],
         client: String(decoding: client.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
 }
 
-extension Array where Element == String {
-    /// `["/tasks", "kind=x"]` → `("/tasks", "kind=x")`.
-    fileprivate var splitPathAndQuery: (String, String) { (first ?? "/", count > 1 ? self[1] : "") }
+/// The query arguments of one request, gathered by `collectArgument`.
+private final class ArgumentBox {
+    var values: [String: String] = [:]
+}
+
+private let collectArgument: MHD_KeyValueIterator = { context, _, key, value -> MHD_Result in
+    guard let context, let key else { return MHD_Result.YES }
+    let box = Unmanaged<ArgumentBox>.fromOpaque(context).takeUnretainedValue()
+    box.values[String(cString: key)] = value.map { String(cString: $0) } ?? ""
+    return MHD_Result.YES
 }
 
 private func send(_ response: ConsoleResponse, on connection: OpaquePointer) -> MHD_Result {
