@@ -3,6 +3,8 @@
 
 SWIFT ?= swift
 APT_PACKAGES := libcurl4-openssl-dev libsqlite3-dev libssl-dev zlib1g-dev libmicrohttpd-dev pkg-config sqlite3
+# The browser tests' headless Chromium and its WebDriver: installed by `make test` only.
+TEST_PACKAGES := chromium chromium-driver
 DB ?= ./certgate.db
 
 .PHONY: all deps build demo serve test bench fuzz format clean
@@ -37,6 +39,7 @@ serve: build
 
 ## test: the whole test suite (real loopback HTTP, real SQLite files, the real binary)
 test: deps
+	@$(MAKE) --no-print-directory deps APT_PACKAGES="$(TEST_PACKAGES)"
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 

@@ -127,6 +127,9 @@ final class CurlEasy: @unchecked Sendable {
         switch request.method {
         case .get:
             ccurl_setopt_long(handle, CURLOPT_HTTPGET, 1)
+        case .delete:
+            ccurl_setopt_long(handle, CURLOPT_HTTPGET, 1)
+            ccurl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, "DELETE")
         case .post:
             let body = request.body ?? []
             ccurl_setopt_long(handle, CURLOPT_POST, 1)

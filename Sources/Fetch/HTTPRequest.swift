@@ -5,6 +5,8 @@ public struct HTTPRequest: Sendable {
     public enum Method: String, Sendable {
         case get = "GET"
         case post = "POST"
+        /// For WebDriver sessions in tests; providers are only read.
+        case delete = "DELETE"
     }
 
     public var method: Method

@@ -47,7 +47,7 @@ enum MatchReviewPage {
                 match probability \(String(format: "%.1f%%", candidate.probability * 100))</th>\(cells(student))
                 <td><form method="post" action="/matches/\(item.result.id)/link">\(hidden)
                 <input type="hidden" name="student" value="\(HTML.escape(candidate.studentID))">
-                <button type="submit">This is the student</button></form></td></tr>
+                <button type="submit">\(HTML.escape(candidate.studentID)) is the student</button></form></td></tr>
                 <tr class="agreement"><td>how each field agrees</td>\(agreement(candidate.fields))<td></td></tr>
                 """
         }
