@@ -65,6 +65,7 @@ public final class ConsoleApp: Sendable {
         }
         let parts = request.parts
         if parts.count == 2, parts[0] == "matches", request.method == .get { return try MatchReviewPage.show(context, id: Int(parts[1])) }
+        if parts.count == 2, parts[0] == "students", request.method == .get { return try StudentPage.render(context, id: parts[1]) }
         if parts.count == 2, parts[0] == "review" {
             return request.method == .post
                 ? try ReviewPage.record(context, id: Int(parts[1]), form: request.form) : try ReviewPage.show(context, id: Int(parts[1]))

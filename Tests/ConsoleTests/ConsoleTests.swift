@@ -230,6 +230,23 @@ import Testing
         #expect(try district.gateway.auditHistory(subjectType: "export", subjectID: "2025-26").contains { $0.actor == "coord" })
     }
 
+    /// A teacher opens their own student's page; another teacher's student, or a student of
+    /// another school for a lead, is "not found".
+    @Test func aStudentPageOnlyForThoseWhoMaySeeTheStudent() throws {
+        let district = try District()
+        let teacher = try district.signIn("rivera")
+        let own = district.send(.get, "/students/S100100", session: teacher)
+        #expect(own.status == 200)
+        let page = String(decoding: own.body, as: UTF8.self)
+        #expect(page.contains("Digital Information Technology") && page.contains("Exam results") && page.contains("MO-200"))
+        #expect(district.send(.get, "/students/S100102", session: teacher).status == 404)  // Chen's student
+        #expect(district.send(.get, "/students/NOPE", session: teacher).status == 404)
+        let lead = try district.signIn("lead")
+        #expect(district.send(.get, "/students/S100100", session: lead).status == 200)  // Central High School
+        #expect(district.send(.get, "/students/S100102", session: lead).status == 404)  // Riverside
+        #expect(district.send(.get, "/students/S100102", session: try district.signIn("audit")).status == 200)
+    }
+
     @Test func anOversizedFormIsRefused() throws {
         let district = try District(maximumBodyBytes: 1024)
         let response = district.send(.post, "/login", form: ["username": "coord", "password": String(repeating: "x", count: 4096)])

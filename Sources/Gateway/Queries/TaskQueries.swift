@@ -34,6 +34,8 @@ public struct TaskFilter: Sendable {
     public var schools: [String]?
     /// Only tasks about students enrolled with this teacher ("Last, First").
     public var teacher: String?
+    /// Only tasks about this student.
+    public var student: String?
 
     public init(status: TaskStatus = .open, kind: TaskKind? = nil, school: String? = nil, role: StaffRole? = nil) {
         self.status = status
@@ -77,10 +79,15 @@ extension Gateway {
                           WHEN 'attainment' THEN (SELECT student_id FROM attainments WHERE id = CAST(t.subject_id AS INTEGER))
                           WHEN 'exam_result' THEN (SELECT student_id FROM matches WHERE result_id = CAST(t.subject_id AS INTEGER))
                       END))
+                  AND (?8 IS NULL OR ?8 = CASE t.subject_type
+                          WHEN 'student' THEN t.subject_id
+                          WHEN 'attainment' THEN (SELECT student_id FROM attainments WHERE id = CAST(t.subject_id AS INTEGER))
+                          WHEN 'exam_result' THEN (SELECT student_id FROM matches WHERE result_id = CAST(t.subject_id AS INTEGER))
+                      END)
                 ORDER BY due_on, id
                 """,
                 [filter.status.rawValue, filter.kind?.rawValue, filter.school, filter.role?.rawValue, filter.id,
-                 try filter.schools.map { try JSONEncoder.sortedString($0) }, filter.teacher]
+                 try filter.schools.map { try JSONEncoder.sortedString($0) }, filter.teacher, filter.student]
             ).compactMap { row in
                 // A kind or status this build does not know (a newer database) is left out, not guessed.
                 guard let kind = row[1].string.flatMap(TaskKind.init), let status = row[4].string.flatMap(TaskStatus.init) else { return nil }
