@@ -40,7 +40,7 @@ public final class ConsoleApp: Sendable {
         }
         // Everything else needs a session.
         guard let session = sessions.session(request.cookies[Self.cookie]),
-            let user = try gateway.users().first(where: { $0.username == session.username && !$0.disabled })
+            let user = try gateway.user(session.username), !user.disabled
         else {
             return request.method == .get ? .redirect("/login") : .html(HTML.page("Signed out", "<p>Your session has ended. <a href=\"/login\">Sign in</a> again.</p>"), status: 403)
         }

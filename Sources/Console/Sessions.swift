@@ -90,6 +90,8 @@ final class LoginThrottle: Sendable {
 
     func failed(username: String, address: String, now: Date = Date()) {
         failures.withLock { failures in
+            // Attempts with ever new usernames must not grow this without bound.
+            if failures.count > 10_000 { failures = failures.filter { $0.value.contains { now.timeIntervalSince($0) < window } } }
             for key in ["user:" + username, "address:" + address] {
                 failures[key] = (failures[key] ?? []).filter { now.timeIntervalSince($0) < window } + [now]
             }

@@ -108,6 +108,13 @@ import Testing
         #expect(district.send(.get, "/tasks?kind=bogus", session: session).status == 404)
         #expect(district.send(.get, "/", session: "forged" + session.dropFirst(6)).status == 303)
 
+        // Disabling an account ends its sessions at the next request.
+        let lead = try district.signIn("lead")
+        #expect(district.send(.get, "/", session: lead).status == 200)
+        try district.gateway.disableUser("lead")
+        #expect(district.send(.get, "/", session: lead).status == 303)
+        #expect(district.send(.post, "/login", form: ["username": "lead", "password": Self.password]).status == 401)
+
         // Signing out ends the session on the server, not only in the browser.
         #expect(district.send(.post, "/logout", form: ["csrf": try district.csrf(session)], session: session).status == 303)
         #expect(district.send(.get, "/", session: session).status == 303)

@@ -47,23 +47,19 @@ public final class HTTPServer: @unchecked Sendable {
         self.options = options
         self.handler = handler
         var address = sockaddr_storage()
-        let length: Int
         if options.host.contains(":") {
             var ipv6 = sockaddr_in6()
             ipv6.sin6_family = sa_family_t(AF_INET6)
             ipv6.sin6_port = options.port.bigEndian
             guard inet_pton(AF_INET6, options.host, &ipv6.sin6_addr) == 1 else { throw ServerError("'\(options.host)' is not an IP address") }
             withUnsafeBytes(of: ipv6) { bytes in withUnsafeMutableBytes(of: &address) { $0.copyMemory(from: bytes) } }
-            length = MemoryLayout<sockaddr_in6>.size
         } else {
             var ipv4 = sockaddr_in()
             ipv4.sin_family = sa_family_t(AF_INET)
             ipv4.sin_port = options.port.bigEndian
             guard inet_pton(AF_INET, options.host, &ipv4.sin_addr) == 1 else { throw ServerError("'\(options.host)' is not an IP address") }
             withUnsafeBytes(of: ipv4) { bytes in withUnsafeMutableBytes(of: &address) { $0.copyMemory(from: bytes) } }
-            length = MemoryLayout<sockaddr_in>.size
         }
-        _ = length
         let context = Unmanaged.passUnretained(self).toOpaque()
         daemon = withUnsafePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in

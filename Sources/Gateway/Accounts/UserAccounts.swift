@@ -98,6 +98,20 @@ extension Gateway {
         }
     }
 
+    /// One account, or nil.
+    public func user(_ username: String) throws -> UserAccount? {
+        try database.read { transaction in
+            guard let row = try transaction.query(
+                "SELECT role, teacher_name, disabled_at, created_at, password_changed_at FROM users WHERE username = ?", [username]
+            ).first, let role = row[0].string.flatMap(StaffRole.init) else { return nil }
+            let schools = try transaction.query("SELECT school FROM user_schools WHERE username = ? ORDER BY school", [username])
+                .compactMap { $0[0].string }
+            return UserAccount(
+                username: username, role: role, schools: schools, teacherName: row[1].string, disabled: row[2].string != nil,
+                createdAt: row[3].string ?? "", passwordChangedAt: row[4].string ?? "")
+        }
+    }
+
     /// Disables an account: it can no longer sign in (`certgate user disable`).
     public func disableUser(_ username: String) throws {
         try database.write { transaction in
@@ -131,7 +145,7 @@ extension Gateway {
         }
         let hash = stored?["password_hash"].string ?? Self.standIn
         guard PasswordHash.verify(password, against: hash), stored != nil, stored?["disabled_at"].string == nil else { return nil }
-        return try users().first { $0.username == username }
+        return try user(username)
     }
 
     private func passwordHash(_ password: String) throws -> String {
