@@ -41,7 +41,7 @@ let package = Package(
         .executableTarget(
             name: "certgate", dependencies: ["Gateway", "CertGateCore", "Store", "MockProvider", "AdapterKit", "Matching", "Console"]),
         .executableTarget(
-            name: "certgate-bench", dependencies: ["Gateway", "CertGateCore", "Store", "Fetch", "MockProvider", "Matching"]),
+            name: "certgate-bench", dependencies: ["Gateway", "CertGateCore", "Store", "Fetch", "MockProvider", "Matching", "Console"]),
 
         .executableTarget(name: "certgate-fuzz", dependencies: ["FuzzTargets"]),
 

@@ -49,6 +49,26 @@ try FileManager.default.createDirectory(atPath: directory, withIntermediateDirec
 // --keep leaves the files and databases for a closer look.
 defer { if !arguments.contains("--keep") { try? FileManager.default.removeItem(atPath: directory) } else { print("kept \(directory)") } }
 
+/// The web console with `--console-users` (200) signed-in users browsing at once.
+@MainActor func consoleUnderLoad() throws {
+    print("web console under load (the bundled mocks' district, one account per role, over loopback)")
+    let users = argument("--console-users", default: 200)
+    let figures = try ConsoleBenchmark.run(directory: directory, users: users, requestsPerUser: 10)
+    for (label, load) in [("browsing, 0.5-1.5 s between pages", figures.browsing), ("no pause between pages", figures.stress)] {
+        report(
+            "console: \(users) signed-in users at once, \(label)",
+            String(format: "median %.1f ms, p99 %.1f ms", load.medianMilliseconds, load.p99Milliseconds),
+            String(format: "(%d pages in %.1f s, %.0f pages/s, %d not 200)", load.requests, load.seconds,
+                Double(load.requests) / max(load.seconds, 0.001), load.failed))
+    }
+    report("console: one sign-in", String(format: "%.0f ms", figures.signInMilliseconds), "(an scrypt verification: N = 2^15, r = 8, p = 3)")
+}
+// --console-only: that alone.
+if arguments.contains("--console-only") {
+    try consoleUnderLoad()
+    exit(0)
+}
+
 // First: the end-to-end run, with certgate in processes of its own.
 if scaleRows > 0 {
     print("end to end: \(scaleRows)-row report, \(scaleStudents)-student roster, \(scalePages)-page pull (certgate run as staff run it)")
@@ -279,6 +299,8 @@ do {
     }
     mockServer.stop()
 }
+
+try consoleUnderLoad()
 
 report("peak memory of the benchmark process", String(format: "%.0f MiB", peakMemoryMiB()))
 

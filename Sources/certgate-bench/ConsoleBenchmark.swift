@@ -1,0 +1,126 @@
+import CertGateCore
+import Console
+import Dispatch
+import Fetch
+import Foundation
+import Gateway
+import Matching
+import MockProvider
+import Synchronization
+
+/// The web console under load on loopback: the bundled mocks' district (roster, enrollments,
+/// three weekly pulls), one account per role, `users` users each browsing `requestsPerUser`
+/// pages at once with the others. Bounded in count; loopback only.
+enum ConsoleBenchmark {
+    struct Load {
+        var requests = 0
+        var failed = 0
+        var medianMilliseconds = 0.0
+        var p99Milliseconds = 0.0
+        var seconds = 0.0
+    }
+
+    struct Figures {
+        /// One sign-in per role (each an scrypt verification), one after the other.
+        var signInMilliseconds = 0.0
+        /// Users pausing 0.5–1.5 s between pages, as people do.
+        var browsing = Load()
+        /// Users asking for the next page as soon as one arrives: the console's capacity.
+        var stress = Load()
+    }
+
+    static func run(directory: String, users: Int, requestsPerUser: Int) throws -> Figures {
+        let gateway = try Gateway(databasePath: directory + "/console.db", configDirectory: "config", actor: "bench")
+        _ = try gateway.importRoster(rosterPath: "mocks/roster/roster.csv", enrollmentsPath: "mocks/roster/enrollments.csv")
+        let player = CassettePlayer(cassettes: try Cassette.loadAll(directory: "mocks/feeds"))
+        let feeds = try LoopbackServer(handler: player.respond)
+        defer { feeds.stop() }
+        var options = PullOptions()
+        options.baseURLs = ["certiport": feeds.baseURL + "/certiport", "servsafe": feeds.baseURL + "/servsafe"]
+        options.environment = ["CERTGATE_CERTIPORT_TOKEN": "bench", "CERTGATE_SERVSAFE_CLIENT_ID": "bench", "CERTGATE_SERVSAFE_CLIENT_SECRET": "bench"]
+        for (since, until) in [("2026-01-05", "2026-01-11"), ("2026-01-08", "2026-01-18"), ("2026-01-15", "2026-01-25")] {
+            options.since = CalendarDate(parsing: since)
+            options.until = CalendarDate(parsing: until)
+            _ = try gateway.pull(options)
+        }
+        let password = "bench password for the console"
+        let accounts: [(String, [String])] = [
+            ("coordinator", ["/", "/tasks", "/review", "/students/S100100", "/exports"]),
+            ("lead", ["/", "/tasks", "/review", "/students/S100100"]),
+            ("clerk", ["/", "/tasks", "/matches"]),
+            ("teacher", ["/", "/tasks", "/students/S100100"]),
+            ("auditor", ["/", "/tasks", "/students/S100102"]),
+        ]
+        let roles: [String: NewUser] = [
+            "coordinator": NewUser(username: "coordinator", role: .cteCoordinator),
+            "lead": NewUser(username: "lead", role: .schoolLead, schools: ["Central High School"]),
+            "clerk": NewUser(username: "clerk", role: .dataClerk),
+            "teacher": NewUser(username: "teacher", role: .cteTeacher, teacherName: "Rivera, Ana"),
+            "auditor": NewUser(username: "auditor", role: .auditor),
+        ]
+        for (name, _) in accounts { try gateway.addUser(roles[name]!, password: password) }
+
+        let app = ConsoleApp(gateway: gateway)
+        var serverOptions = HTTPServer.Options()
+        serverOptions.port = 0
+        let server = try HTTPServer(options: serverOptions) { app.respond($0) }
+        defer { server.stop() }
+        let base = "http://127.0.0.1:\(server.port)"
+        var clientOptions = HTTPClient.Options()
+        clientOptions.followRedirects = false
+        clientOptions.retry.maxAttempts = 1
+        clientOptions.perHostConnections = users
+        let client = HTTPClient(options: clientOptions)
+
+        var figures = Figures()
+        // One session per role (a sign-in is an scrypt verification, the console's one costly
+        // request); the users of a role share it, as sessions are only looked up.
+        var tokens: [String] = []
+        let signInStart = DispatchTime.now().uptimeNanoseconds
+        for (name, _) in accounts {
+            let body = Array("username=\(name)&password=\(password.replacingOccurrences(of: " ", with: "+"))".utf8)
+            let response = try client.send(
+                HTTPRequest(method: .post, url: base + "/login", headers: [("Content-Type", "application/x-www-form-urlencoded")], body: body))
+            guard let token = response.header("Set-Cookie")?.split(separator: ";").first?.split(separator: "=").last else {
+                throw BenchError("console sign-in of \(name) failed (\(response.status))")
+            }
+            tokens.append(String(token))
+        }
+        figures.signInMilliseconds = Double(DispatchTime.now().uptimeNanoseconds - signInStart) / 1e6 / Double(accounts.count)
+        let sessions = tokens
+
+        /// Every user browses at once, one thread each, `requestsPerUser` pages in turn.
+        func load(pause: ClosedRange<Double>?) -> Load {
+            let latencies = Mutex<[Double]>([])
+            let failures = Atomic<Int>(0)
+            let start = DispatchTime.now().uptimeNanoseconds
+            let group = DispatchGroup()
+            for user in 0..<users {
+                group.enter()
+                Thread {
+                    defer { group.leave() }
+                    var random = SplitMix64(seed: UInt64(user))
+                    let token = sessions[user % accounts.count], pages = accounts[user % accounts.count].1
+                    var local: [Double] = []
+                    for index in 0..<requestsPerUser {
+                        if let pause { Thread.sleep(forTimeInterval: Double.random(in: pause, using: &random)) }
+                        let began = DispatchTime.now().uptimeNanoseconds
+                        let request = HTTPRequest(url: base + pages[index % pages.count], headers: [("Cookie", "certgate_session=\(token)")])
+                        if (try? client.send(request))?.status != 200 { failures.add(1, ordering: .relaxed) }
+                        local.append(Double(DispatchTime.now().uptimeNanoseconds - began) / 1e6)
+                    }
+                    latencies.withLock { $0 += local }
+                }.start()
+            }
+            group.wait()
+            let sorted = latencies.withLock { $0 }.sorted()
+            return Load(
+                requests: sorted.count, failed: failures.load(ordering: .relaxed), medianMilliseconds: sorted.isEmpty ? 0 : sorted[sorted.count / 2],
+                p99Milliseconds: sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))],
+                seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        figures.browsing = load(pause: 0.5...1.5)
+        figures.stress = load(pause: nil)
+        return figures
+    }
+}
