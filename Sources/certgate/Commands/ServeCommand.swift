@@ -54,7 +54,7 @@ enum ServeCommand {
         invocation.print("console at http://\(shown):\(server.port)/ (Ctrl-C or SIGTERM stops it)")
         // Wait for SIGTERM or SIGINT, then stop: requests in progress finish first.
         let stop = DispatchSemaphore(value: 0)
-        var sources: [DispatchSourceSignal] = []
+        var sources: [any DispatchSourceSignal] = []
         for signalNumber in [SIGTERM, SIGINT] {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
