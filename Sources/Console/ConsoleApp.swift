@@ -60,6 +60,7 @@ public final class ConsoleApp: Sendable {
         case (.get, ["matches"]): return try MatchReviewPage.list(context)
         case (.get, ["review"]): return try ReviewPage.list(context)
         case (.get, ["exports"]): return ExportsPage.list(context)
+        case (.get, ["pulls"]): return try PullsPage.render(context)
         case (.get, ["exports", "download"]): return try ExportsPage.download(context, query: request.query)
         default: break
         }

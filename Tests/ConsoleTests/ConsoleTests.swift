@@ -235,6 +235,12 @@ import Testing
         #expect(String(decoding: file.body, as: UTF8.self) == (try district.gateway.export(.perkins, year: SchoolYear(startYear: 2025)).text))
         #expect(district.send(.get, "/exports/download?format=nope&year=2025-26", session: coordinator).status == 400)
         #expect(try district.gateway.auditHistory(subjectType: "export", subjectID: "2025-26").contains { $0.actor == "coord" })
+        // The pulls page lists week 1's pulls, for coordinators and auditors only.
+        let pulls = district.page("/pulls", session: coordinator)
+        #expect(pulls.contains("<td>certiport</td>") && pulls.contains("<td>servsafe</td>") && pulls.contains("succeeded"))
+        #expect(district.send(.get, "/pulls", session: lead).status == 404)
+        #expect(district.page("/", session: coordinator).contains("Each provider's last pull"))
+        #expect(!district.page("/", session: lead).contains("last pull"))
     }
 
     /// A teacher opens their own student's page; another teacher's student, or a student of
