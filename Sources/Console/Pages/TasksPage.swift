@@ -12,9 +12,10 @@ enum TasksPage {
             guard let known = TaskKind(rawValue: kind) else { return ConsoleApp.notFound }
             filter.kind = known
         }
-        let tasks = try context.gateway.tasks(filter.visible(to: context.user))
+        let visible = filter.visible(to: context.user)
+        let total = try context.gateway.taskCounts(visible).reduce(0) { $0 + $1.count }
         let page = max(1, Int(query["page"] ?? "") ?? 1)
-        let shown = tasks.dropFirst((page - 1) * pageSize).prefix(pageSize)
+        let shown = try context.gateway.tasks(visible, limit: pageSize, offset: (page - 1) * pageSize)
         var rows = ""
         for task in shown {
             var actions = ""
@@ -34,11 +35,11 @@ enum TasksPage {
         let options = TaskKind.allCases.map {
             "<option value=\"\($0.rawValue)\"\(filter.kind == $0 ? " selected" : "")>\(HTML.escape($0.rawValue))</option>"
         }.joined()
-        let more = tasks.count > page * pageSize ? "<p><a href=\"/tasks?page=\(page + 1)\(filter.kind.map { "&kind=\($0.rawValue)" } ?? "")\">Next page</a></p>" : ""
+        let more = total > page * pageSize ? "<p><a href=\"/tasks?page=\(page + 1)\(filter.kind.map { "&kind=\($0.rawValue)" } ?? "")\">Next page</a></p>" : ""
         let body = """
             <form method="get" action="/tasks"><label for="kind">Kind</label> <select id="kind" name="kind"><option value="">all</option>\(options)</select>
             <button type="submit">Show</button></form>
-            <p>\(tasks.count) open task(s)\(tasks.count > pageSize ? ", \(pageSize) a page" : "").</p>
+            <p>\(total) open task(s)\(total > pageSize ? ", \(pageSize) a page" : "").</p>
             <table><caption>Open tasks</caption><thead><tr><th scope="col">Task</th><th scope="col">Kind</th><th scope="col">School</th>
             <th scope="col">Due</th><th scope="col">What to do</th><th scope="col">Action</th></tr></thead><tbody>\(rows)</tbody></table>\(more)
             """

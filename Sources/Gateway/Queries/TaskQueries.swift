@@ -64,30 +64,14 @@ public struct TaskFilter: Sendable {
 }
 
 extension Gateway {
-    /// Tasks by due date.
-    public func tasks(_ filter: TaskFilter = TaskFilter()) throws -> [TaskListing] {
+    /// Tasks by due date; `limit` and `offset` page through them.
+    public func tasks(_ filter: TaskFilter = TaskFilter(), limit: Int? = nil, offset: Int = 0) throws -> [TaskListing] {
         try database.read { transaction in
             try transaction.query(
                 """
                 SELECT id, kind, subject_type, subject_id, status, assignee_role, school, due_on, explanation, resolution_note
-                FROM tasks t WHERE status = ?1 AND (?2 IS NULL OR kind = ?2) AND (?3 IS NULL OR school = ?3)
-                  AND (?4 IS NULL OR assignee_role = ?4) AND (?5 IS NULL OR id = ?5)
-                  AND (?6 IS NULL OR school IN (SELECT value FROM json_each(?6)))
-                  AND (?7 IS NULL OR EXISTS (
-                      SELECT 1 FROM enrollments e WHERE e.teacher = ?7 AND e.student_id = CASE t.subject_type
-                          WHEN 'student' THEN t.subject_id
-                          WHEN 'attainment' THEN (SELECT student_id FROM attainments WHERE id = CAST(t.subject_id AS INTEGER))
-                          WHEN 'exam_result' THEN (SELECT student_id FROM matches WHERE result_id = CAST(t.subject_id AS INTEGER))
-                      END))
-                  AND (?8 IS NULL OR ?8 = CASE t.subject_type
-                          WHEN 'student' THEN t.subject_id
-                          WHEN 'attainment' THEN (SELECT student_id FROM attainments WHERE id = CAST(t.subject_id AS INTEGER))
-                          WHEN 'exam_result' THEN (SELECT student_id FROM matches WHERE result_id = CAST(t.subject_id AS INTEGER))
-                      END)
-                ORDER BY due_on, id
-                """,
-                [filter.status.rawValue, filter.kind?.rawValue, filter.school, filter.role?.rawValue, filter.id,
-                 try filter.schools.map { try JSONEncoder.sortedString($0) }, filter.teacher, filter.student]
+                FROM tasks t WHERE \(Self.taskConditions) ORDER BY due_on, id LIMIT ?9 OFFSET ?10
+                """, try Self.taskArguments(filter) + [limit ?? -1, offset]
             ).compactMap { row in
                 // A kind or status this build does not know (a newer database) is left out, not guessed.
                 guard let kind = row[1].string.flatMap(TaskKind.init), let status = row[4].string.flatMap(TaskStatus.init) else { return nil }
@@ -99,13 +83,41 @@ extension Gateway {
         }
     }
 
-    /// How many tasks are open, by kind.
-    public func openTaskCounts() throws -> [(kind: TaskKind, count: Int)] {
+    /// How many tasks a filter selects, by kind (the dashboard, and the task page's count).
+    public func taskCounts(_ filter: TaskFilter = TaskFilter()) throws -> [(kind: TaskKind, count: Int)] {
         try database.read { transaction in
-            try transaction.query("SELECT kind, COUNT(*) FROM tasks WHERE status = 'open' GROUP BY kind ORDER BY kind").compactMap { row in
+            try transaction.query(
+                "SELECT kind, COUNT(*) FROM tasks t WHERE \(Self.taskConditions) GROUP BY kind ORDER BY kind", try Self.taskArguments(filter)
+            ).compactMap { row in
                 guard let kind = row[0].string.flatMap(TaskKind.init) else { return nil }
                 return (kind, row[1].int ?? 0)
             }
         }
+    }
+
+    /// How many tasks are open, by kind.
+    public func openTaskCounts() throws -> [(kind: TaskKind, count: Int)] { try taskCounts() }
+
+    /// The WHERE clause of a `TaskFilter` over `tasks t`, with arguments ?1 to ?8.
+    private static let taskConditions = """
+        status = ?1 AND (?2 IS NULL OR kind = ?2) AND (?3 IS NULL OR school = ?3)
+          AND (?4 IS NULL OR assignee_role = ?4) AND (?5 IS NULL OR id = ?5)
+          AND (?6 IS NULL OR school IN (SELECT value FROM json_each(?6)))
+          AND (?7 IS NULL OR EXISTS (
+              SELECT 1 FROM enrollments e WHERE e.teacher = ?7 AND e.student_id = CASE t.subject_type
+                  WHEN 'student' THEN t.subject_id
+                  WHEN 'attainment' THEN (SELECT student_id FROM attainments WHERE id = CAST(t.subject_id AS INTEGER))
+                  WHEN 'exam_result' THEN (SELECT student_id FROM matches WHERE result_id = CAST(t.subject_id AS INTEGER))
+              END))
+          AND (?8 IS NULL OR ?8 = CASE t.subject_type
+                  WHEN 'student' THEN t.subject_id
+                  WHEN 'attainment' THEN (SELECT student_id FROM attainments WHERE id = CAST(t.subject_id AS INTEGER))
+                  WHEN 'exam_result' THEN (SELECT student_id FROM matches WHERE result_id = CAST(t.subject_id AS INTEGER))
+              END)
+        """
+
+    private static func taskArguments(_ filter: TaskFilter) throws -> [any SQLBindable] {
+        [filter.status.rawValue, filter.kind?.rawValue, filter.school, filter.role?.rawValue, filter.id,
+         try filter.schools.map { try JSONEncoder.sortedString($0) }, filter.teacher, filter.student]
     }
 }
