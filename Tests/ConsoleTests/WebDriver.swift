@@ -62,6 +62,9 @@ final class WebDriver {
 
     func go(_ url: String) throws { _ = try command("url", ["url": url]) }
 
+    /// Resizes the window (a phone is about 390 × 844).
+    func resize(width: Int, height: Int) throws { _ = try command("window/rect", ["width": width, "height": height]) }
+
     /// The element a CSS selector finds first.
     func element(_ selector: String) throws -> String {
         let found = try command("element", ["using": "css selector", "value": selector])

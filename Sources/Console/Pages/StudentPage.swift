@@ -9,7 +9,9 @@ enum StudentPage {
         func table(_ caption: String, _ headings: [String], _ rows: [[String]]) -> String {
             guard !rows.isEmpty else { return "<h2>\(HTML.escape(caption))</h2><p>None.</p>" }
             let head = headings.map { "<th scope=\"col\">\(HTML.escape($0))</th>" }.joined()
-            let body = rows.map { "<tr>" + $0.map { "<td>\(HTML.escape($0))</td>" }.joined() + "</tr>" }.joined()
+            let body = rows.map { row in
+                "<tr>" + zip(headings, row).map { "<td data-label=\"\(HTML.escape($0))\">\(HTML.escape($1))</td>" }.joined() + "</tr>"
+            }.joined()
             return "<h2>\(HTML.escape(caption))</h2><table><thead><tr>\(head)</tr></thead><tbody>\(body)</tbody></table>"
         }
         let enrollments = student.enrollments.map { [$0.schoolYear, $0.course, $0.courseName ?? "", $0.teacher ?? ""] }

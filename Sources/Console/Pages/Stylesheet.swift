@@ -13,5 +13,15 @@ enum Stylesheet {
         .error { color: #b00020; font-weight: bold; }
         button { padding: .25rem .75rem; }
         form.signout { display: inline; }
+        td { overflow-wrap: break-word; }
+        /* A phone: each table row becomes a card, its cells one under the other, labelled. */
+        @media (max-width: 40rem) {
+            table, thead, tbody, tr, th, td, caption { display: block; }
+            thead { position: absolute; left: -9999px; }
+            tr { border: 1px solid #767676; margin-bottom: .75rem; }
+            th, td { border: none; }
+            td[data-label]::before { content: attr(data-label) ": "; font-weight: bold; }
+            header { flex-wrap: wrap; }
+        }
         """
 }

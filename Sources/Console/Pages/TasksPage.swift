@@ -28,8 +28,9 @@ enum TasksPage {
                     """
             }
             rows += """
-                <tr><td>\(task.id)</td><td>\(HTML.escape(task.kind.rawValue))</td><td>\(HTML.escape(task.school ?? ""))</td>
-                <td>\(HTML.escape(task.dueOn ?? ""))</td><td>\(HTML.escape(task.explanation))</td><td>\(actions)</td></tr>
+                <tr><td data-label="Task">\(task.id)</td><td data-label="Kind">\(HTML.escape(task.kind.rawValue))</td>
+                <td data-label="School">\(HTML.escape(task.school ?? ""))</td><td data-label="Due">\(HTML.escape(task.dueOn ?? ""))</td>
+                <td data-label="What to do">\(HTML.escape(task.explanation))</td><td>\(actions)</td></tr>
                 """
         }
         let options = TaskKind.allCases.map {
