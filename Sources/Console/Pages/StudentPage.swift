@@ -15,7 +15,7 @@ enum StudentPage {
             return "<h2>\(HTML.escape(caption))</h2><table><thead><tr>\(head)</tr></thead><tbody>\(body)</tbody></table>"
         }
         let enrollments = student.enrollments.map { [$0.schoolYear, $0.course, $0.courseName ?? "", $0.teacher ?? ""] }
-        let results = try context.gateway.results(ofStudent: id).map {
+        let results = try context.gateway.results(student: id).sorted { $0.attemptedAt > $1.attemptedAt }.map {
             [$0.providerID, $0.examCode, String($0.attemptedAt.prefix(10)), $0.outcome, $0.matchStatus?.rawValue ?? ""]
         }
         let attainments = try context.gateway.attainments(student: id).map {

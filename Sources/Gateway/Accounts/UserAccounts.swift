@@ -81,34 +81,28 @@ extension Gateway {
     }
 
     /// Every account, by username.
-    public func users() throws -> [UserAccount] {
+    public func users() throws -> [UserAccount] { try accounts(named: nil) }
+
+    /// One account, or nil.
+    public func user(_ username: String) throws -> UserAccount? { try accounts(named: username).first }
+
+    private func accounts(named username: String?) throws -> [UserAccount] {
         try database.read { transaction in
             var schools: [String: [String]] = [:]
-            try transaction.forEach("SELECT username, school FROM user_schools ORDER BY username, school") {
+            try transaction.forEach("SELECT username, school FROM user_schools WHERE ?1 IS NULL OR username = ?1 ORDER BY username, school", [username]) {
                 schools[$0[0].string ?? "", default: []].append($0[1].string ?? "")
             }
             return try transaction.query(
-                "SELECT username, role, teacher_name, disabled_at, created_at, password_changed_at FROM users ORDER BY username"
+                """
+                SELECT username, role, teacher_name, disabled_at, created_at, password_changed_at FROM users
+                WHERE ?1 IS NULL OR username = ?1 ORDER BY username
+                """, [username]
             ).compactMap { row in
                 guard let username = row[0].string, let role = row[1].string.flatMap(StaffRole.init) else { return nil }
                 return UserAccount(
                     username: username, role: role, schools: schools[username] ?? [], teacherName: row[2].string,
                     disabled: row[3].string != nil, createdAt: row[4].string ?? "", passwordChangedAt: row[5].string ?? "")
             }
-        }
-    }
-
-    /// One account, or nil.
-    public func user(_ username: String) throws -> UserAccount? {
-        try database.read { transaction in
-            guard let row = try transaction.query(
-                "SELECT role, teacher_name, disabled_at, created_at, password_changed_at FROM users WHERE username = ?", [username]
-            ).first, let role = row[0].string.flatMap(StaffRole.init) else { return nil }
-            let schools = try transaction.query("SELECT school FROM user_schools WHERE username = ? ORDER BY school", [username])
-                .compactMap { $0[0].string }
-            return UserAccount(
-                username: username, role: role, schools: schools, teacherName: row[1].string, disabled: row[2].string != nil,
-                createdAt: row[3].string ?? "", passwordChangedAt: row[4].string ?? "")
         }
     }
 

@@ -23,7 +23,7 @@ extension Gateway {
     /// A result still in review or unmatched, with its candidates' roster details; nil when there
     /// is no such result or it is decided.
     public func matchReview(_ resultID: Int) throws -> MatchReviewItem? {
-        guard let listing = try results(undecided: true).first(where: { $0.id == resultID }) else { return nil }
+        guard let listing = try results(undecided: true, id: resultID).first else { return nil }
         return try database.read { transaction in
             guard let row = try transaction.query(
                 "SELECT first_name, last_name, date_of_birth, email, testing_site FROM exam_results WHERE id = ?", [resultID]

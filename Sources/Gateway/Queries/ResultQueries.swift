@@ -47,7 +47,11 @@ extension Gateway {
     /// - Parameters:
     ///   - provider: only this provider's.
     ///   - undecided: only results with no student yet (never matched, in review or unmatched).
-    public func results(provider: String? = nil, undecided: Bool = false) throws -> [ResultListing] {
+    ///   - id: only this result.
+    ///   - student: only the results matched or confirmed to this student.
+    public func results(provider: String? = nil, undecided: Bool = false, id: Int? = nil, student: String? = nil) throws
+        -> [ResultListing]
+    {
         try database.read { transaction in
             var listings: [ResultListing] = []
             try transaction.forEach(
@@ -56,8 +60,9 @@ extension Gateway {
                        r.outcome, r.certificate_number, m.student_id, m.status, m.method, m.score, m.probability, m.details
                 FROM exam_results r LEFT JOIN matches m ON m.result_id = r.id
                 WHERE (?1 IS NULL OR r.provider_id = ?1) AND (?2 = 0 OR m.status IS NULL OR m.status IN ('review', 'unmatched'))
+                  AND (?3 IS NULL OR r.id = ?3) AND (?4 IS NULL OR (m.student_id = ?4 AND m.status IN ('matched', 'confirmed')))
                 ORDER BY r.provider_id, r.attempted_at, r.id
-                """, [provider, undecided]
+                """, [provider, undecided, id, student]
             ) { row in
                 var listing = ResultListing(
                     id: row[0].int ?? 0, providerID: row[1].string ?? "", recordKey: row[2].string ?? "", candidateID: row[3].string,

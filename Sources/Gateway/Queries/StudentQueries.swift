@@ -45,10 +45,4 @@ extension Gateway {
                 grade: row[4].string, concentrator: row[5].int == 1, enrollments: enrollments)
         }
     }
-
-    /// The results matched (or confirmed) to a student, newest first.
-    public func results(ofStudent id: String) throws -> [ResultListing] {
-        try results().filter { $0.studentID == id && ($0.matchStatus == .matched || $0.matchStatus == .confirmed) }
-            .sorted { $0.attemptedAt > $1.attemptedAt }
-    }
 }

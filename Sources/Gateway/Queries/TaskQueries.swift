@@ -95,9 +95,6 @@ extension Gateway {
         }
     }
 
-    /// How many tasks are open, by kind.
-    public func openTaskCounts() throws -> [(kind: TaskKind, count: Int)] { try taskCounts() }
-
     /// The WHERE clause of a `TaskFilter` over `tasks t`, with arguments ?1 to ?8.
     private static let taskConditions = """
         status = ?1 AND (?2 IS NULL OR kind = ?2) AND (?3 IS NULL OR school = ?3)

@@ -87,7 +87,7 @@ enum DemoCommand {
         }
         invocation.print("== review (simulated): \(ready.count) attainments with a score report and no open task approved")
         invocation.print("== open tasks by kind (certgate tasks lists them)")
-        for (kind, count) in try gateway.openTaskCounts() { invocation.print("  \(kind.rawValue): \(count)") }
+        for (kind, count) in try gateway.taskCounts() { invocation.print("  \(kind.rawValue): \(count)") }
         let year = SchoolYear(startYear: 2025)
         invocation.print("== exports for \(year)")
         for format in [ExportFormat.perkins, .sisCSV, .floridaSurvey5] {
