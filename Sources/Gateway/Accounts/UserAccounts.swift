@@ -1,4 +1,4 @@
-public import CertGateCore
+import CertGateCore
 import Foundation
 import Store
 
