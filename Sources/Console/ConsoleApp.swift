@@ -19,6 +19,27 @@ public final class ConsoleApp: Sendable {
         throttle = LoginThrottle()
     }
 
+    /// The largest upload the server reads: a certificate PDF at the evidence limit, and its form.
+    public var maximumUploadBytes: Int { gateway.config.evidence.maxPDFBytes + 64 * 1024 }
+
+    /// Whether to read an upload's body at all, from its headers: only for a signed-in user who
+    /// may change things (the CSRF token, in the body, is checked once it is read).
+    func admitUpload(_ request: ConsoleRequest) -> ConsoleResponse? {
+        guard let session = sessions.session(request.cookies[Self.cookie]), let user = try? gateway.user(session.username), !user.disabled,
+            user.role != .auditor
+        else {
+            return .html(HTML.page("Signed out", "<p>Your session has ended. <a href=\"/login\">Sign in</a> again, then upload the file again.</p>"), status: 403)
+        }
+        return nil
+    }
+
+    /// Serves the console: an HTTP server with the upload limit and admission of this console.
+    public func serve(_ options: HTTPServer.Options) throws -> HTTPServer {
+        var options = options
+        options.maximumUploadBytes = maximumUploadBytes
+        return try HTTPServer(options: options, admit: { [self] in admitUpload($0) }) { [self] in respond($0) }
+    }
+
     /// Answers one request (called on the server's worker threads).
     public func respond(_ request: ConsoleRequest) -> ConsoleResponse {
         do {
@@ -62,10 +83,15 @@ public final class ConsoleApp: Sendable {
         case (.get, ["exports"]): return ExportsPage.list(context)
         case (.get, ["pulls"]): return try PullsPage.render(context)
         case (.get, ["exports", "download"]): return try ExportsPage.download(context, query: request.query)
+        case (.get, ["certificates", "upload"]): return try CertificatePages.show(context, .upload, query: request.query)
+        case (.post, ["certificates", "upload"]): return try CertificatePages.submit(context, .upload, request: request)
+        case (.get, ["certificates", "log"]): return try CertificatePages.show(context, .log, query: request.query)
+        case (.post, ["certificates", "log"]): return try CertificatePages.submit(context, .log, request: request)
         default: break
         }
         let parts = request.parts
         if parts.count == 2, parts[0] == "matches", request.method == .get { return try MatchReviewPage.show(context, id: Int(parts[1])) }
+        if parts.count == 2, parts[0] == "evidence", request.method == .get { return try StudentPage.evidence(context, id: Int(parts[1])) }
         if parts.count == 2, parts[0] == "students", request.method == .get { return try StudentPage.render(context, id: parts[1]) }
         if parts.count == 2, parts[0] == "review" {
             return request.method == .post

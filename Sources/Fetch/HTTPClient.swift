@@ -25,6 +25,9 @@ public final class HTTPClient: Sendable {
         /// false: a redirect is returned as the response (a browser-like test client reads the
         /// console's 303s itself).
         public var followRedirects = true
+        /// Hand 4xx and 5xx answers back as responses, body and all, instead of failing (a
+        /// browser-like client: the console's tests and load test read the error pages).
+        public var errorStatusesAreResponses = false
         public var retry = RetryPolicy()
         /// Transfers to one host (scheme, name and port) at once.
         public var perHostConnections = 4
@@ -178,7 +181,7 @@ public final class HTTPClient: Sendable {
             }
             return .failure(HTTPError(kind: kind, url: request.url, attempts: attempt, message: message))
         }
-        if outcome.status >= 400 {
+        if outcome.status >= 400 && !options.errorStatusesAreResponses {
             let retryAfter = outcome.state.headers["retry-after"].flatMap(RetryPolicy.parseRetryAfter)
             return .failure(
                 HTTPError(kind: .status(outcome.status), url: outcome.effectiveURL, attempts: attempt, message: "",

@@ -63,8 +63,8 @@ public final class Gateway: Sendable {
 
     /// The checks after a review or an upload: only these students, once the day's full run is
     /// recorded (else everything).
-    func runChecks(students: Set<String>) throws -> CheckSummary {
-        try CheckRun(database: database, configDirectory: configDirectory, actor: actor).run(scope: .students(students))
+    func runChecks(students: Set<String>, today: CalendarDate? = nil) throws -> CheckSummary {
+        try CheckRun(database: database, configDirectory: configDirectory, actor: actor).run(today: today, scope: .students(students))
     }
 }
 

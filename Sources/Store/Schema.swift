@@ -20,7 +20,30 @@ public enum Schema {
         Migration(version: 4, name: "what the roster covers, for the checks' causes", sql: v4),
         Migration(version: 5, name: "matching runs with their learned parameters; match probabilities", sql: v5),
         Migration(version: 6, name: "staff accounts for the web console", sql: v6),
+        Migration(version: 7, name: "teachers' claims of certificates earned", sql: v7),
     ]
+
+    /// What a teacher says a student earned (the console's "Log a certificate", a teacher's log):
+    /// a claim the evidence policy then checks. One claim per student, credential, exam date and
+    /// teacher; logging it again updates it.
+    static let v7 = """
+        CREATE TABLE claims (
+            id               INTEGER PRIMARY KEY,
+            student_id       TEXT NOT NULL REFERENCES students (student_id),
+            credential_code  TEXT NOT NULL,
+            exam_date        TEXT NOT NULL,
+            outcome          TEXT NOT NULL CHECK (outcome IN ('pass', 'fail')),
+            proctor          TEXT,
+            teacher          TEXT NOT NULL,
+            origin           TEXT NOT NULL CHECK (origin IN ('console', 'file')),
+            origin_detail    TEXT,
+            logged_by        TEXT NOT NULL,
+            logged_at        TEXT NOT NULL,
+            updated_at       TEXT NOT NULL,
+            UNIQUE (student_id, credential_code, exam_date, teacher)
+        );
+        CREATE INDEX claims_teacher ON claims (teacher);
+        """
 
     /// Staff who sign in to the console: a role, the schools a school lead (or clerk, or
     /// teacher) works for, the name a teacher has in the enrollments' Teacher column, and an

@@ -63,7 +63,7 @@ enum ConsoleBenchmark {
         let app = ConsoleApp(gateway: gateway)
         var serverOptions = HTTPServer.Options()
         serverOptions.port = 0
-        let server = try HTTPServer(options: serverOptions) { app.respond($0) }
+        let server = try app.serve(serverOptions)
         defer { server.stop() }
         let base = "http://127.0.0.1:\(server.port)"
         var clientOptions = HTTPClient.Options()

@@ -18,24 +18,40 @@ final class WebDriver {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver") else {
             throw DriverError("chromedriver is missing: make test installs Debian's chromium and chromium-driver")
         }
-        let port = Int.random(in: 20_000..<60_000)
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/chromedriver")
-        process.arguments = ["--port=\(port)", "--allowed-ips=127.0.0.1"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        base = "http://127.0.0.1:\(port)"
         var options = HTTPClient.Options()
         options.retry.maxAttempts = 1
         options.timeout = 60
         client = HTTPClient(options: options)
-        var ready = false
-        for _ in 0..<100 where !ready {
-            ready = (try? client.send(HTTPRequest(url: base + "/status")))?.status == 200
-            if !ready { Thread.sleep(forTimeInterval: 0.1) }
+        // A port below the system's ephemeral range (32768-60999 here), where the tests' own
+        // servers and connections live; a port taken already makes chromedriver exit: try another.
+        var started: (Process, String)?
+        for _ in 0..<5 where started == nil {
+            let port = Int.random(in: 20_000..<32_000)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/chromedriver")
+            process.arguments = ["--port=\(port)", "--allowed-ips=127.0.0.1"]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            let base = "http://127.0.0.1:\(port)"
+            let deadline = Date().addingTimeInterval(30)
+            while process.isRunning && Date() < deadline {
+                if let status = try? client.send(HTTPRequest(url: base + "/status")), status.status == 200,
+                    String(decoding: status.body, as: UTF8.self).contains("ready")
+                {
+                    started = (process, base)
+                    break
+                }
+                Thread.sleep(forTimeInterval: 0.1)
+            }
+            if started == nil && process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+            }
         }
-        guard ready else { throw DriverError("chromedriver did not start") }
+        guard let (process, base) = started else { throw DriverError("chromedriver did not start (tried five ports)") }
+        self.process = process
+        self.base = base
         let capabilities: [String: Any] = [
             "capabilities": [
                 "alwaysMatch": [

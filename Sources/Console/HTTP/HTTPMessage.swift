@@ -11,8 +11,10 @@ public struct ConsoleRequest: Sendable {
     /// Header names in lowercase.
     public var headers: [String: String]
     public var cookies: [String: String]
-    /// `application/x-www-form-urlencoded` fields of a POST.
+    /// The fields of a POST (`application/x-www-form-urlencoded` or `multipart/form-data`).
     public var form: [String: String]
+    /// The file fields of a `multipart/form-data` POST, spooled to disk.
+    public var files: [String: UploadedFile] = [:]
     /// The client's address, for rate limits.
     public var client: String
 

@@ -20,11 +20,19 @@ public final class HTTPServer: @unchecked Sendable {
         public var idleTimeoutSeconds: UInt32 = 30
         /// A form larger than this is refused with 413 (uploads stream elsewhere).
         public var maximumBodyBytes = 1 << 20
+        /// A `multipart/form-data` upload larger than this is refused with 413: from its
+        /// Content-Length before any of it is read, else as soon as it passes the limit.
+        public var maximumUploadBytes = 16 << 20
+        /// Where uploads are spooled while their request runs (default: a private temporary folder).
+        public var spoolDirectory: String?
 
         public init() {}
     }
 
     public typealias Handler = @Sendable (ConsoleRequest) -> ConsoleResponse
+    /// Asked with the headers of an upload before its body is read: a response refuses it
+    /// (signed out, say) without reading a byte more.
+    public typealias Admit = @Sendable (ConsoleRequest) -> ConsoleResponse?
 
     /// Sent with every response: no framing, no sniffing, no referrer beyond the origin, scripts
     /// and styles only from the console itself, never inline.
@@ -37,15 +45,30 @@ public final class HTTPServer: @unchecked Sendable {
     ]
 
     let handler: Handler
+    let admit: Admit?
     let options: Options
+    /// The folder uploads are spooled to (0700).
+    public let spool: String
+    private let ownsSpool: Bool
     private var daemon: OpaquePointer?
     private let stopped = Mutex(false)
     /// The port the server listens on.
     public private(set) var port: UInt16 = 0
 
-    public init(options: Options, handler: @escaping Handler) throws {
+    public init(options: Options, admit: Admit? = nil, handler: @escaping Handler) throws {
         self.options = options
         self.handler = handler
+        self.admit = admit
+        if let folder = options.spoolDirectory {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            spool = folder
+            ownsSpool = false
+        } else {
+            var template = Array((NSTemporaryDirectory() as NSString).appendingPathComponent("certgate-uploads-XXXXXX").utf8CString)
+            guard let made = mkdtemp(&template) else { throw ServerError("cannot make a folder for uploads in \(NSTemporaryDirectory())") }
+            spool = String(cString: made)
+            ownsSpool = true
+        }
         var address = sockaddr_storage()
         if options.host.contains(":") {
             var ipv6 = sockaddr_in6()
@@ -80,6 +103,7 @@ public final class HTTPServer: @unchecked Sendable {
             return !stopped
         }
         if first, let daemon { MHD_stop_daemon(daemon) }
+        if first, ownsSpool { rmdir(spool) }
     }
 
     deinit { stop() }
@@ -90,25 +114,53 @@ struct ServerError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// What a request has read so far: its body, chunk by chunk, until the handler runs.
+/// What a request has read so far: its body, chunk by chunk (an upload's through the spool),
+/// until the handler runs.
 private final class PendingRequest {
     var body: [UInt8] = []
     var tooLarge = false
+    var upload: MultipartSpool?
+    /// Answered from the headers: the rest of the body is not read.
+    var refused = false
 }
 
 /// libmicrohttpd calls this first with the headers, then with each chunk of the body, then once
-/// more with none: the request is answered on that last call.
+/// more with none: the request is answered on that last call (an upload may be refused on the first).
 private let accessHandler: MHD_AccessHandlerCallback = {
     context, connection, url, method, _, uploadData, uploadSize, requestContext -> MHD_Result in
     guard let context, let connection, let requestContext, let uploadSize else { return MHD_Result.NO }
     let server = Unmanaged<HTTPServer>.fromOpaque(context).takeUnretainedValue()
+    let path = url.map { String(cString: $0) } ?? "/", verb = method.map { String(cString: $0) } ?? ""
     if requestContext.pointee == nil {
-        requestContext.pointee = Unmanaged.passRetained(PendingRequest()).toOpaque()
+        let pending = PendingRequest()
+        requestContext.pointee = Unmanaged.passRetained(pending).toOpaque()
+        let headersOnly = makeRequest(connection, url: path, method: verb, body: [], upload: nil)
+        guard (headersOnly.headers["content-type"] ?? "").lowercased().hasPrefix("multipart/form-data") else { return MHD_Result.YES }
+        var refusal: ConsoleResponse?
+        if let length = headersOnly.headers["content-length"].flatMap(Int.init), length > server.options.maximumUploadBytes {
+            refusal = tooLargeResponse(server.options.maximumUploadBytes)
+        } else {
+            refusal = server.admit?(headersOnly)
+        }
+        if let refusal {
+            pending.refused = true
+            return send(refusal, on: connection)
+        }
+        guard let spool = MultipartSpool(connection: connection, folder: server.spool, limit: server.options.maximumUploadBytes) else {
+            return send(.html("<!doctype html><title>Bad request</title><p>The upload is not a well-formed form.</p>", status: 400), on: connection)
+        }
+        pending.upload = spool
         return MHD_Result.YES
     }
     let pending = Unmanaged<PendingRequest>.fromOpaque(requestContext.pointee!).takeUnretainedValue()
+    if pending.refused {
+        uploadSize.pointee = 0
+        return MHD_Result.YES
+    }
     if uploadSize.pointee > 0 {
-        if pending.body.count + uploadSize.pointee > server.options.maximumBodyBytes {
+        if let upload = pending.upload {
+            if let uploadData { upload.feed(uploadData, count: uploadSize.pointee) }
+        } else if pending.body.count + uploadSize.pointee > server.options.maximumBodyBytes {
             pending.tooLarge = true
         } else if let uploadData {
             uploadData.withMemoryRebound(to: UInt8.self, capacity: uploadSize.pointee) {
@@ -118,15 +170,24 @@ private let accessHandler: MHD_AccessHandlerCallback = {
         uploadSize.pointee = 0
         return MHD_Result.YES
     }
+    pending.upload?.finish()
     let response: ConsoleResponse
-    if pending.tooLarge {
-        response = .html("<!doctype html><title>Too large</title><p>The request is too large.</p>", status: 413)
+    if pending.upload?.tooLarge == true {
+        response = tooLargeResponse(server.options.maximumUploadBytes)
+    } else if pending.tooLarge {
+        response = tooLargeResponse(server.options.maximumBodyBytes)
+    } else if pending.upload?.failed == true {
+        response = .html("<!doctype html><title>Bad request</title><p>The upload is not a well-formed form.</p>", status: 400)
     } else {
-        let request = makeRequest(connection, url: url.map { String(cString: $0) } ?? "/", method: method.map { String(cString: $0) } ?? "",
-            body: pending.body)
-        response = server.handler(request)
+        response = server.handler(makeRequest(connection, url: path, method: verb, body: pending.body, upload: pending.upload))
     }
+    // The handler is done with the spooled files: they go before the answer does.
+    pending.upload?.discardFiles()
     return send(response, on: connection)
+}
+
+private func tooLargeResponse(_ limit: Int) -> ConsoleResponse {
+    .html("<!doctype html><title>Too large</title><p>The request is too large: the limit is \(limit / (1 << 20)) MiB. Go back and choose a smaller file.</p>", status: 413)
 }
 
 private let completedHandler: MHD_RequestCompletedCallback = { _, _, requestContext, _ in
@@ -135,12 +196,12 @@ private let completedHandler: MHD_RequestCompletedCallback = { _, _, requestCont
     requestContext.pointee = nil
 }
 
-private func makeRequest(_ connection: OpaquePointer, url: String, method: String, body: [UInt8]) -> ConsoleRequest {
+private func makeRequest(_ connection: OpaquePointer, url: String, method: String, body: [UInt8], upload: MultipartSpool?) -> ConsoleRequest {
     func header(_ name: String) -> String? {
         MHD_lookup_connection_value(connection, MHD_ValueKind.HEADER_KIND, name).map { String(cString: $0) }
     }
     var headers: [String: String] = [:]
-    for name in ["host", "origin", "referer", "content-type", "user-agent", "cookie"] { headers[name] = header(name) }
+    for name in ["host", "origin", "referer", "content-type", "content-length", "user-agent", "cookie"] { headers[name] = header(name) }
     var client = [CChar](repeating: 0, count: 64)
     certgate_mhd_client(connection, &client, client.count)
     // libmicrohttpd has taken the query off the URL and decoded its arguments.
@@ -151,7 +212,7 @@ private func makeRequest(_ connection: OpaquePointer, url: String, method: Strin
     return ConsoleRequest(
         method: ConsoleRequest.Method(rawValue: method) ?? .other, path: path, query: arguments.values,
         headers: headers, cookies: FormDecoding.cookies(headers["cookie"]),
-        form: isForm ? FormDecoding.decode(String(decoding: body, as: UTF8.self)) : [:],
+        form: upload?.fields ?? (isForm ? FormDecoding.decode(String(decoding: body, as: UTF8.self)) : [:]), files: upload?.files ?? [:],
         client: String(decoding: client.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
 }
 

@@ -11,6 +11,8 @@ enum Stylesheet {
         caption { text-align: left; font-weight: bold; padding: .3rem 0; }
         a:focus, button:focus, input:focus, select:focus { outline: 3px solid #ffbf47; outline-offset: 1px; }
         .error { color: #b00020; font-weight: bold; }
+        .hint { color: #4a4a4a; font-size: .9rem; }
+        fieldset { border: 1px solid #767676; margin: 0 0 1rem; }
         button { padding: .25rem .75rem; }
         form.signout { display: inline; }
         td { overflow-wrap: break-word; }

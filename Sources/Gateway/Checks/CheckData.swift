@@ -53,7 +53,17 @@ struct CheckData {
         var textDetail: String?
     }
 
+    /// A teacher's passing claim (failed claims need no evidence).
+    struct Claim {
+        var id: Int
+        var studentID: String
+        var credential: String
+        var examDate: CalendarDate
+        var teacher: String
+    }
+
     var students: [String: Student] = [:]
+    var claims: [Claim] = []
     var evidence: [Evidence] = []
     var enrollments: [String: [Enrollment]] = [:]
     var attempts: [Attempt] = []
@@ -124,6 +134,15 @@ struct CheckData {
                     expiresOn: row[6].string.flatMap { CalendarDate(parsing: $0) }))
         }
         data.attainments = try readAttainments(transaction, scoped: scoped)
+        try transaction.forEach(
+            "SELECT id, student_id, credential_code, exam_date, teacher FROM claims WHERE outcome = 'pass'"
+                + (scoped ? " AND student_id IN (SELECT student_id FROM temp.scope_students)" : "") + " ORDER BY id"
+        ) { row in
+            guard let date = row[3].string.flatMap({ CalendarDate(parsing: $0) }) else { return }
+            data.claims.append(
+                Claim(id: row[0].int ?? 0, studentID: row[1].string ?? "", credential: row[2].string ?? "", examDate: date,
+                      teacher: strings.intern(row[4].string) ?? ""))
+        }
         try transaction.forEach(
             "SELECT id, sha256, student_id, credential_code, text_status, text_detail FROM evidence ORDER BY id"
         ) { row in

@@ -51,6 +51,7 @@ struct CheckRun {
             if scoped {
                 subjects["attainment"] = Set(data.attainments.map { "\($0.id)" })
                 subjects["exam_result"] = Set(data.attempts.map { "\($0.id)" })
+                subjects["claim"] = Set(data.claims.map { "\($0.id)" })
             }
             let (reconciled, attainments) = try AttainmentReconciler(catalog: catalog, actor: actor).reconcile(
                 data, transaction, now: now)

@@ -34,11 +34,16 @@ public struct EvidenceUpload: Sendable {
     public var path: String
     public var earned: CalendarDate?
     public var verificationCode: String?
+    /// The name the file was uploaded with (the console spools it under another); default: the path's.
+    public var originalName: String?
 
-    public init(studentID: String, credentialCode: String, path: String, earned: CalendarDate?, verificationCode: String?) {
+    public init(
+        studentID: String, credentialCode: String, path: String, earned: CalendarDate?, verificationCode: String?, originalName: String? = nil
+    ) {
         self.studentID = studentID
         self.credentialCode = credentialCode
         self.path = path
+        self.originalName = originalName
         self.earned = earned
         self.verificationCode = verificationCode
     }
@@ -60,7 +65,7 @@ extension Gateway {
         guard let credential = catalog.credential(upload.credentialCode) else {
             throw CertGateError(.input, "no credential '\(upload.credentialCode)' in the catalog (config/credentials.json)")
         }
-        let name = (upload.path as NSString).lastPathComponent
+        let name = upload.originalName.flatMap { $0.isEmpty ? nil : $0 } ?? (upload.path as NSString).lastPathComponent
         let student = try database.read {
             try $0.query("SELECT first_name, last_name FROM students WHERE student_id = ?", [upload.studentID]).first
         }

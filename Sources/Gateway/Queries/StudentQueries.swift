@@ -20,7 +20,38 @@ public struct StudentDetails: Sendable {
     public var enrollments: [Enrollment]
 }
 
+/// A student in a picker: the console's "pick one of your students".
+public struct StudentChoice: Sendable {
+    public var studentID: String
+    public var name: String
+    public var school: String?
+}
+
 extension Gateway {
+    /// The students enrolled in a teacher's courses ("Last, First", as in the enrollments'
+    /// Teacher column), of `schools` if any are given, by name.
+    public func students(teacher: String, schools: [String]) throws -> [StudentChoice] {
+        try database.read { transaction in
+            try transaction.query(
+                """
+                SELECT s.student_id, s.last_name || ', ' || s.first_name, s.school FROM students s
+                WHERE s.student_id IN (SELECT student_id FROM enrollments WHERE teacher = ?1)
+                  AND (?2 IS NULL OR s.school IN (SELECT value FROM json_each(?2)))
+                ORDER BY s.last_name, s.first_name, s.student_id
+                """, [teacher, schools.isEmpty ? nil : try JSONEncoder.sortedString(schools)]
+            ).map { StudentChoice(studentID: $0[0].string ?? "", name: $0[1].string ?? "", school: $0[2].string) }
+        }
+    }
+
+    /// The credentials a student can earn through their CTE courses (a teacher: through that
+    /// teacher's courses): District D's drop-down. Bundles are earned through their components.
+    public func alignedCredentials(_ student: StudentDetails, teacher: String?) throws -> [Credential] {
+        let courses = Set(student.enrollments.filter { teacher == nil || $0.teacher == teacher }.map(\.course))
+        return try CredentialCatalog.load(directory: configDirectory).credentials
+            .filter { $0.bundle == nil && !courses.isDisjoint(with: $0.courses) }
+            .sorted { $0.name < $1.name }
+    }
+
     /// A student, if `account` may see them: coordinators and auditors every student; school
     /// leads (and clerks or teachers tied to schools) their schools'; teachers only students
     /// enrolled in their own courses. Nil otherwise, as for a student who does not exist.

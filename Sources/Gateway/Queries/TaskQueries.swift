@@ -105,11 +105,13 @@ extension Gateway {
                   WHEN 'student' THEN t.subject_id
                   WHEN 'attainment' THEN (SELECT student_id FROM attainments WHERE id = CAST(t.subject_id AS INTEGER))
                   WHEN 'exam_result' THEN (SELECT student_id FROM matches WHERE result_id = CAST(t.subject_id AS INTEGER))
+                  WHEN 'claim' THEN (SELECT student_id FROM claims WHERE id = CAST(t.subject_id AS INTEGER))
               END))
           AND (?8 IS NULL OR ?8 = CASE t.subject_type
                   WHEN 'student' THEN t.subject_id
                   WHEN 'attainment' THEN (SELECT student_id FROM attainments WHERE id = CAST(t.subject_id AS INTEGER))
                   WHEN 'exam_result' THEN (SELECT student_id FROM matches WHERE result_id = CAST(t.subject_id AS INTEGER))
+                  WHEN 'claim' THEN (SELECT student_id FROM claims WHERE id = CAST(t.subject_id AS INTEGER))
               END)
         """
 

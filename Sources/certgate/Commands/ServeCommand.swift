@@ -46,7 +46,7 @@ enum ServeCommand {
         let app = ConsoleApp(gateway: gateway)
         let server: HTTPServer
         do {
-            server = try HTTPServer(options: options) { app.respond($0) }
+            server = try app.serve(options)
         } catch {
             throw CertGateError(.io, "\(error)", operation: "start the console")
         }
