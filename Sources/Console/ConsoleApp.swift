@@ -8,12 +8,17 @@ public final class ConsoleApp: Sendable {
     let gateway: Gateway
     let sessions: SessionStore
     let throttle: LoginThrottle
+    let pulls: BackgroundPull
     /// Under TLS the session cookie is also `Secure`.
     let secureCookies: Bool
     static let cookie = "certgate_session"
 
-    public init(gateway: Gateway, secureCookies: Bool = false, idleMinutes: Double = 30, absoluteHours: Double = 10) {
+    /// `pullOptions`: how "Pull now" pulls (tests point providers at recorded feeds).
+    public init(
+        gateway: Gateway, secureCookies: Bool = false, idleMinutes: Double = 30, absoluteHours: Double = 10, pullOptions: PullOptions = PullOptions()
+    ) {
         self.gateway = gateway
+        pulls = BackgroundPull(options: pullOptions)
         self.secureCookies = secureCookies
         sessions = SessionStore(idleSeconds: idleMinutes * 60, absoluteSeconds: absoluteHours * 3600)
         throttle = LoginThrottle()
@@ -76,12 +81,13 @@ public final class ConsoleApp: Sendable {
         case (.post, ["logout"]):
             sessions.end(request.cookies[Self.cookie])
             return .redirect("/login", headers: [("Set-Cookie", clearCookie)])
-        case (.get, []): return try DashboardPage.render(context)
+        case (.get, []): return try DashboardPage.render(context, query: request.query)
         case (.get, ["tasks"]): return try TasksPage.list(context, query: request.query)
         case (.get, ["matches"]): return try MatchReviewPage.list(context)
         case (.get, ["review"]): return try ReviewPage.list(context)
         case (.get, ["exports"]): return ExportsPage.list(context)
-        case (.get, ["pulls"]): return try PullsPage.render(context)
+        case (.get, ["pulls"]): return try PullsPage.render(context, pulls.current)
+        case (.post, ["pulls", "now"]): return PullsPage.pullNow(context, pulls)
         case (.get, ["exports", "download"]): return try ExportsPage.download(context, query: request.query)
         case (.get, ["certificates", "upload"]): return try CertificatePages.show(context, .upload, query: request.query)
         case (.post, ["certificates", "upload"]): return try CertificatePages.submit(context, .upload, request: request)

@@ -20,12 +20,12 @@ public enum Schema {
         Migration(version: 4, name: "what the roster covers, for the checks' causes", sql: v4),
         Migration(version: 5, name: "matching runs with their learned parameters; match probabilities", sql: v5),
         Migration(version: 6, name: "staff accounts for the web console", sql: v6),
-        Migration(version: 7, name: "teachers' claims of certificates earned", sql: v7),
+        Migration(version: 7, name: "teachers' claims of certificates earned; dates indexed for the dashboard", sql: v7),
     ]
 
     /// What a teacher says a student earned (the console's "Log a certificate", a teacher's log):
     /// a claim the evidence policy then checks. One claim per student, credential, exam date and
-    /// teacher; logging it again updates it.
+    /// teacher; logging it again updates it. And indexes for the dashboard's school-year figures.
     static let v7 = """
         CREATE TABLE claims (
             id               INTEGER PRIMARY KEY,
@@ -43,6 +43,9 @@ public enum Schema {
             UNIQUE (student_id, credential_code, exam_date, teacher)
         );
         CREATE INDEX claims_teacher ON claims (teacher);
+        -- The console's dashboard counts one school year's attainments and attempts.
+        CREATE INDEX attainments_earned ON attainments (earned_on);
+        CREATE INDEX exam_results_attempted ON exam_results (attempted_at);
         """
 
     /// Staff who sign in to the console: a role, the schools a school lead (or clerk, or

@@ -18,6 +18,8 @@ import Testing
         let gateway: Gateway
         let server: HTTPServer
         let client: HTTPClient
+        /// The providers' recorded feeds ("Pull now" pulls week 2 from them).
+        let feeds: LoopbackServer
         var base: String { "http://127.0.0.1:\(server.port)" }
 
         init(idleMinutes: Double = 30, maximumBodyBytes: Int = 1 << 20) throws {
@@ -27,7 +29,7 @@ import Testing
             // Two Aaliyah Kims: week 1's, with no date of birth, waits for a clerk.
             _ = try gateway.importRoster(
                 rosterPath: try Fixtures.rosterWithNamesake(in: directory.path), enrollmentsPath: Fixtures.path("mocks/roster/enrollments.csv"))
-            let feeds = try LoopbackServer(
+            feeds = try LoopbackServer(
                 handler: CassettePlayer(cassettes: try Cassette.loadAll(directory: Fixtures.path("mocks/feeds"))).respond)
             var pull = PullOptions()
             pull.since = CalendarDate(parsing: "2026-01-05")
@@ -41,7 +43,10 @@ import Testing
             ] {
                 try gateway.addUser(NewUser(username: name, role: role, schools: schools, teacherName: teacher), password: ConsoleTests.password)
             }
-            let app = ConsoleApp(gateway: gateway, idleMinutes: idleMinutes)
+            var week2 = pull
+            week2.since = nil  // from the cursor, as the weekly job does
+            week2.until = CalendarDate(parsing: "2026-01-18")
+            let app = ConsoleApp(gateway: gateway, idleMinutes: idleMinutes, pullOptions: week2)
             var options = HTTPServer.Options()
             options.port = 0
             options.maximumBodyBytes = maximumBodyBytes
@@ -237,7 +242,7 @@ import Testing
         #expect(try district.gateway.auditHistory(subjectType: "export", subjectID: "2025-26").contains { $0.actor == "coord" })
         // The pulls page lists week 1's pulls, for coordinators and auditors only.
         let pulls = district.page("/pulls", session: coordinator)
-        #expect(pulls.contains("<td>certiport</td>") && pulls.contains("<td>servsafe</td>") && pulls.contains("succeeded"))
+        #expect(pulls.contains(">certiport</td>") && pulls.contains(">servsafe</td>") && pulls.contains("succeeded"))
         #expect(district.send(.get, "/pulls", session: lead).status == 404)
         #expect(district.page("/", session: coordinator).contains("Each provider's last pull"))
         #expect(!district.page("/", session: lead).contains("last pull"))
@@ -264,5 +269,46 @@ import Testing
         let district = try District(maximumBodyBytes: 1024)
         let response = district.send(.post, "/login", form: ["username": "coord", "password": String(repeating: "x", count: 4096)])
         #expect(response.status == 413)
+    }
+
+    @Test func aCoordinatorPullsNowAndWatchesItRun() throws {
+        let district = try District()
+        let coordinator = try district.signIn("coord")
+        let before = try district.gateway.pullRuns().count
+        let page = district.page("/pulls", session: coordinator)
+        #expect(page.contains("Pull now"))
+        // Only coordinators pull; the auditor sees the history without the button.
+        let auditor = try district.signIn("audit")
+        #expect(!district.page("/pulls", session: auditor).contains("Pull now"))
+        #expect(district.send(.post, "/pulls/now", form: ["csrf": try district.csrf(auditor)], session: auditor).status == 404)
+
+        #expect(district.send(.post, "/pulls/now", form: ["csrf": try district.csrf(coordinator)], session: coordinator).status == 303)
+        var finished = ""
+        for _ in 0..<300 where finished.isEmpty {
+            let page = district.page("/pulls", session: coordinator)
+            if page.contains("The pull started here") { finished = page } else { Thread.sleep(forTimeInterval: 0.1) }
+        }
+        #expect(finished.contains("certiport: succeeded") && finished.contains("servsafe: succeeded"), "\(finished.suffix(3000).prefix(1500))")
+        #expect(try district.gateway.pullRuns().count == before + 2)
+        // The signed-in coordinator is the actor in the audit trail.
+        #expect(try district.gateway.auditHistory(subjectType: "provider", subjectID: "certiport").last?.actor == "coord")
+    }
+
+    @Test func theDashboardCountsTheSchoolYearForWhatEachUserSees() throws {
+        let district = try District()
+        let year = "2025-26"
+        let coordinator = district.page("/?year=\(year)", session: try district.signIn("coord"))
+        #expect(coordinator.contains("<svg role=\"img\"") && coordinator.contains("Pass rate by exam in \(year)"))
+        let all = try district.gateway.attainments().filter { $0.reviewStatus != .rejected && $0.earnedOn >= "2025-07-01" }.count
+        #expect(coordinator.contains("\(all) attainment(s) earned this school year"), "coordinator sees all \(all)")
+        // A teacher's figures count only her students.
+        let rivera = district.page("/?year=\(year)", session: try district.signIn("rivera"))
+        let visible = try district.gateway.attainments().filter { attainment in
+            attainment.reviewStatus != .rejected
+                && ((try? district.gateway.student(attainment.studentID, visibleTo: district.gateway.user("rivera")!)) ?? nil) != nil
+        }.count
+        #expect(visible < all)
+        #expect(visible == 0 ? rivera.contains("No attainment earned") : rivera.contains("\(visible) attainment(s) earned this school year"))
+        #expect(district.send(.get, "/?year=bogus", session: try district.signIn("coord")).status == 404)
     }
 }

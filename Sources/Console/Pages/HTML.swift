@@ -18,8 +18,19 @@ enum HTML {
         return out
     }
 
+    /// A table of text cells; each cell carries its heading as `data-label`, which a phone shows
+    /// when the row becomes a card.
+    static func table(caption: String?, headings: [String], rows: [[String]]) -> String {
+        let head = headings.map { "<th scope=\"col\">\(escape($0))</th>" }.joined()
+        let body = rows.map { row in
+            "<tr>" + zip(headings, row).map { "<td data-label=\"\(escape($0))\">\(escape($1))</td>" }.joined() + "</tr>"
+        }.joined()
+        return "<table>\(caption.map { "<caption>\(escape($0))</caption>" } ?? "")<thead><tr>\(head)</tr></thead><tbody>\(body)</tbody></table>"
+    }
+
     /// A whole page: the title, a navigation for signed-in users, the body.
-    static func page(_ title: String, user: UserAccount? = nil, csrf: String? = nil, _ body: String) -> String {
+    /// `refresh`: reload every so many seconds (work in progress; no script needed).
+    static func page(_ title: String, user: UserAccount? = nil, csrf: String? = nil, refresh: Int? = nil, _ body: String) -> String {
         var navigation = ""
         if let user {
             navigation = """
@@ -31,7 +42,7 @@ enum HTML {
         }
         return """
             <!doctype html>
-            <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">\(refresh.map { "<meta http-equiv=\"refresh\" content=\"\($0)\">" } ?? "")
             <title>\(escape(title)) · CertGate</title><link rel="stylesheet" href="/static/console.css"></head>
             <body>\(navigation)<main id="main"><h1>\(escape(title))</h1>
             \(body)

@@ -7,12 +7,7 @@ enum StudentPage {
     static func render(_ context: PageContext, id: String) throws -> ConsoleResponse {
         guard let student = try context.gateway.student(id, visibleTo: context.user) else { return ConsoleApp.notFound }
         func table(_ caption: String, _ headings: [String], _ rows: [[String]]) -> String {
-            guard !rows.isEmpty else { return "<h2>\(HTML.escape(caption))</h2><p>None.</p>" }
-            let head = headings.map { "<th scope=\"col\">\(HTML.escape($0))</th>" }.joined()
-            let body = rows.map { row in
-                "<tr>" + zip(headings, row).map { "<td data-label=\"\(HTML.escape($0))\">\(HTML.escape($1))</td>" }.joined() + "</tr>"
-            }.joined()
-            return "<h2>\(HTML.escape(caption))</h2><table><thead><tr>\(head)</tr></thead><tbody>\(body)</tbody></table>"
+            "<h2>\(HTML.escape(caption))</h2>" + (rows.isEmpty ? "<p>None.</p>" : HTML.table(caption: nil, headings: headings, rows: rows))
         }
         let enrollments = student.enrollments.map { [$0.schoolYear, $0.course, $0.courseName ?? "", $0.teacher ?? ""] }
         let results = try context.gateway.results(student: id).sorted { $0.attemptedAt > $1.attemptedAt }.map {

@@ -12,6 +12,11 @@ enum Stylesheet {
         a:focus, button:focus, input:focus, select:focus { outline: 3px solid #ffbf47; outline-offset: 1px; }
         .error { color: #b00020; font-weight: bold; }
         .hint { color: #4a4a4a; font-size: .9rem; }
+        form.inline { margin: 1.5rem 0 0; }
+        .columns { display: flex; gap: 2rem; flex-wrap: wrap; align-items: flex-start; }
+        .columns table { width: auto; }
+        figure.chart { margin: 0 0 .5rem; max-width: 48rem; }
+        h3 { margin-bottom: .25rem; }
         fieldset { border: 1px solid #767676; margin: 0 0 1rem; }
         button { padding: .25rem .75rem; }
         form.signout { display: inline; }

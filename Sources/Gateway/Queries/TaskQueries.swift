@@ -95,6 +95,16 @@ extension Gateway {
         }
     }
 
+    /// How many tasks a filter selects, by the role they are assigned to (the dashboard).
+    public func taskCountsByRole(_ filter: TaskFilter = TaskFilter()) throws -> [(role: StaffRole?, count: Int)] {
+        try database.read { transaction in
+            try transaction.query(
+                "SELECT assignee_role, COUNT(*) FROM tasks t WHERE \(Self.taskConditions) GROUP BY assignee_role ORDER BY assignee_role",
+                try Self.taskArguments(filter)
+            ).map { (role: $0[0].string.flatMap(StaffRole.init), count: $0[1].int ?? 0) }
+        }
+    }
+
     /// The WHERE clause of a `TaskFilter` over `tasks t`, with arguments ?1 to ?8.
     private static let taskConditions = """
         status = ?1 AND (?2 IS NULL OR kind = ?2) AND (?3 IS NULL OR school = ?3)
