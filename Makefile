@@ -6,6 +6,9 @@ APT_PACKAGES := libcurl4-openssl-dev libsqlite3-dev libssl-dev zlib1g-dev libmic
 # The browser tests' headless Chromium and its WebDriver: installed by `make test` only.
 TEST_PACKAGES := chromium chromium-driver
 DB ?= ./certgate.db
+# axe-core for the browser tests' accessibility checks, as PyPI's axe-selenium-python ships it.
+AXE := .build/axe/axe.min.js
+AXE_WHEEL := axe-selenium-python==2.1.6
 
 .PHONY: all deps build demo serve test bench fuzz format clean
 
@@ -38,10 +41,17 @@ serve: build
 	$(SWIFT) run --skip-build certgate --db $(DB) serve
 
 ## test: the whole test suite (real loopback HTTP, real SQLite files, the real binary)
-test: deps
+test: deps $(AXE)
 	@$(MAKE) --no-print-directory deps APT_PACKAGES="$(TEST_PACKAGES)"
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+$(AXE):
+	@command -v python3 >/dev/null || $(MAKE) --no-print-directory deps APT_PACKAGES="python3 python3-pip"
+	@mkdir -p .build/axe
+	python3 -m pip download --quiet --disable-pip-version-check --no-deps --dest .build/axe "$(AXE_WHEEL)"
+	python3 -c "import glob, zipfile; w = zipfile.ZipFile(glob.glob('.build/axe/axe_selenium_python-*.whl')[0]); \
+		open('$(AXE)', 'wb').write(w.read('axe_selenium_python/node_modules/axe-core/axe.min.js'))"
 
 ## bench: release-build benchmarks: matcher, CSV reader, roster import, HTTP client, and the end-to-end 1,000,000-row import and 1,000-page pull
 bench: deps

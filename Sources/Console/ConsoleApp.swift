@@ -85,7 +85,7 @@ public final class ConsoleApp: Sendable {
         case (.get, ["tasks"]): return try TasksPage.list(context, query: request.query)
         case (.get, ["matches"]): return try MatchReviewPage.list(context)
         case (.get, ["review"]): return try ReviewPage.list(context)
-        case (.get, ["exports"]): return ExportsPage.list(context)
+        case (.get, ["exports"]): return try ExportsPage.list(context)
         case (.get, ["pulls"]): return try PullsPage.render(context, pulls.current)
         case (.post, ["pulls", "now"]): return PullsPage.pullNow(context, pulls)
         case (.get, ["exports", "download"]): return try ExportsPage.download(context, query: request.query)

@@ -4,6 +4,7 @@ import Foundation
     import Glibc
 #endif
 import TestSupport
+import Testing
 
 /// A small W3C WebDriver client over our own libcurl client, driving Debian's headless Chromium
 /// through chromedriver, for tests that use the console as a person does.
@@ -122,6 +123,83 @@ final class WebDriver {
         return path
     }
 
+    /// One accessibility problem axe-core found on a page.
+    struct Violation: CustomStringConvertible {
+        var rule: String
+        var impact: String
+        var nodes: Int
+        var help: String
+        var description: String { "\(impact) \(rule) (\(nodes) element(s)): \(help)" }
+    }
+
+    /// Runs axe-core (the copy `make test` takes from PyPI's axe-selenium-python) on the page
+    /// against WCAG 2.0/2.1 A and AA; the violations it finds. Scripts injected over WebDriver are
+    /// not bound by the page's CSP; the console itself still runs none.
+    func accessibilityViolations() throws -> [Violation] {
+        let path = Fixtures.path(".build/axe/axe.min.js")
+        guard let axe = FileManager.default.contents(atPath: path) else {
+            throw DriverError("\(path) is missing: make test downloads it (axe-core, from PyPI's axe-selenium-python)")
+        }
+        try execute(String(decoding: axe, as: UTF8.self) + "; return true;")
+        let result = try command("execute/async", [
+            "script": """
+                var done = arguments[arguments.length - 1];
+                axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa']}})
+                  .then(function (r) { done(JSON.stringify(r.violations.map(function (v) {
+                      return {rule: v.id, impact: v.impact || '', nodes: v.nodes.length, help: v.help}; }))); })
+                  .catch(function (e) { done('error: ' + e); });
+                """,
+            "args": [],
+        ])
+        guard let text = result["value"] as? String, let data = text.data(using: .utf8),
+            let list = (try? JSONSerialization.jsonObject(with: data)) as? [[String: Any]]
+        else { throw DriverError("axe-core did not run: \(result["value"] ?? "no answer")") }
+        return list.map {
+            Violation(rule: $0["rule"] as? String ?? "", impact: $0["impact"] as? String ?? "", nodes: $0["nodes"] as? Int ?? 0,
+                help: $0["help"] as? String ?? "")
+        }
+    }
+
+    /// A screenshot and an axe-core check of the page: no serious or critical violation. Every
+    /// page's result is appended to `.build/console-screenshots/axe.txt`.
+    func check(_ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        try screenshot(name)
+        let violations = try accessibilityViolations()
+        let serious = violations.filter { $0.impact == "serious" || $0.impact == "critical" }
+        #expect(serious.isEmpty, "\(name): \(serious)", sourceLocation: sourceLocation)
+        let line = "\(name): " + (violations.isEmpty ? "no violations" : violations.map(\.description).joined(separator: "; ")) + "\n"
+        let log = Fixtures.path(".build/console-screenshots/axe.txt")
+        if let handle = FileHandle(forWritingAtPath: log) {
+            handle.seekToEndOfFile()
+            handle.write(Data(line.utf8))
+            try? handle.close()
+        } else {
+            FileManager.default.createFile(atPath: log, contents: Data(line.utf8))
+        }
+    }
+
+    /// Chooses a file for an `<input type="file">` (chromedriver reads it from this machine).
+    func choose(_ selector: String, file: String) throws { try type(selector, file) }
+
+    /// Sets a field's value directly (a date input, whose typed format follows the browser's locale).
+    func setValue(_ selector: String, _ value: String) throws {
+        try execute("document.querySelector(arguments[0]).value = arguments[1];", [selector, value])
+    }
+
+    /// Runs a script in the page; its value.
+    @discardableResult
+    func execute(_ script: String, _ arguments: [Any] = []) throws -> Any? {
+        try command("execute/sync", ["script": script, "args": arguments])["value"]
+    }
+
+    /// A cookie of the page's site, HttpOnly ones too (WebDriver sees them; the page's scripts do not).
+    func cookie(_ name: String) throws -> String? {
+        ((try command("cookie/\(name)", nil, get: true)["value"] as? [String: Any])?["value"]) as? String
+    }
+
+    /// Picks the option with this value in a `<select>`.
+    func select(_ selector: String, value: String) throws { try click("\(selector) option[value='\(value)']") }
+
     private func command(_ path: String, _ body: [String: Any]?, get: Bool = false) throws -> [String: Any] {
         try Self.call(client, get ? .get : .post, base + "/session/\(session)/\(path)", body)
     }
@@ -131,7 +209,10 @@ final class WebDriver {
         let request = HTTPRequest(
             method: method, url: url, headers: [("Content-Type", "application/json")], body: data.map { Array($0) } ?? (method == .post ? Array("{}".utf8) : nil))
         let response = try client.send(request)
-        return (try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]) ?? [:]
+        guard let object = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any] else {
+            throw DriverError("\(method.rawValue) \(url): HTTP \(response.status), not JSON: \(String(decoding: response.body.prefix(300), as: UTF8.self))")
+        }
+        return object
     }
 }
 

@@ -14,3 +14,10 @@ public enum Timestamp {
 
     private static let last = Mutex<(date: Date, text: String)?>(nil)
 }
+
+extension CalendarDate {
+    /// The day (in UTC, as stored) an instant falls on; now by default.
+    public static func day(of date: Date = Date()) -> CalendarDate {
+        CalendarDate(parsing: Timestamp.string(date).prefix(10))!
+    }
+}

@@ -140,7 +140,7 @@ enum CertificatePages {
         let date = request.form[dateField].flatMap { CalendarDate(parsing: $0.trimmingCharacters(in: .whitespaces)) }
         if date == nil {
             entry.errors[dateField] = "Give the date as YYYY-MM-DD."
-        } else if let date, date > CalendarDate(parsing: Timestamp.string(Date()).prefix(10))! {
+        } else if let date, date > CalendarDate.day() {
             entry.errors[dateField] = "The date is in the future."
         }
         switch form {

@@ -25,11 +25,13 @@ enum DashboardPage {
                 """
         }
         // This school year, or the one asked for; the years with data are offered (no script: a GET form).
-        let today = CalendarDate(parsing: Timestamp.string(Date()).prefix(10))!
+        let today = CalendarDate.day()
+        // Default: this school year, or before its first result the latest year with data.
         var years = try context.gateway.schoolYearsWithData()
         let current = try context.gateway.schoolYear(of: today)
+        let latest = years.first.map { $0.startYear < current.startYear ? $0 : current } ?? current
         if !years.contains(current) { years.insert(current, at: 0) }
-        guard let year = query["year"].map({ SchoolYear(parsing: $0) }) ?? current else { return ConsoleApp.notFound }
+        guard let year = query["year"].map({ SchoolYear(parsing: $0) }) ?? latest else { return ConsoleApp.notFound }
         let options = years.map { "<option\($0 == year ? " selected" : "")>\($0)</option>" }.joined()
         body += """
             <form method="get" action="/" class="inline"><label for="year">School year</label> <select id="year" name="year">\(options)</select>
@@ -65,12 +67,12 @@ enum DashboardPage {
         ] as [(String, String, (DashboardFigures.Attainments) -> String)] {
             let totals = figures.totals(by: key)
             let shown = totals.prefix(15)
-            html += "<h3>\(heading)</h3>" + BarChart.svg(
+            html += "<h3>\(heading)</h3><div class=\"columns\">" + BarChart.svg(
                 id: id, title: "Attainments in \(year), \(heading.lowercased())",
                 bars: shown.map { BarChart.Bar(label: $0.name, value: Double($0.count), shown: "\($0.count)") })
             html += HTML.table(caption: "Attainments in \(year), \(heading.lowercased())\(totals.count > 15 ? " (the chart shows the first 15)" : "")",
                 headings: [heading.replacingOccurrences(of: "By ", with: "").capitalized, "Attainments"],
-                rows: totals.map { [$0.name, "\($0.count)"] })
+                rows: totals.map { [$0.name, "\($0.count)"] }) + "</div>"
         }
         return html + passRates(figures)
     }
@@ -80,10 +82,10 @@ enum DashboardPage {
         guard !figures.passRates.isEmpty else { return "<h2>Pass rates in \(year)</h2><p>No exam attempts this school year yet.</p>" }
         func percent(_ rate: DashboardFigures.PassRate) -> String { "\(Int((rate.rate * 100).rounded()))% (\(rate.passed) of \(rate.attempts))" }
         let rates = figures.passRates.sorted { $0.attempts > $1.attempts }
-        return "<h2>Pass rates in \(year)</h2>" + BarChart.svg(
+        return "<h2>Pass rates in \(year)</h2><div class=\"columns\">" + BarChart.svg(
             id: "pass-rates", title: "Pass rate by exam in \(year)",
             bars: rates.prefix(15).map { BarChart.Bar(label: "\($0.provider) \($0.exam)", value: $0.rate, shown: percent($0)) }, maximum: 1)
             + HTML.table(caption: "Pass rate by exam in \(year)", headings: ["Provider", "Exam", "Attempts", "Passed", "Pass rate"],
-                rows: rates.map { [$0.provider, $0.exam, "\($0.attempts)", "\($0.passed)", "\(Int(($0.rate * 100).rounded()))%"] })
+                rows: rates.map { [$0.provider, $0.exam, "\($0.attempts)", "\($0.passed)", "\(Int(($0.rate * 100).rounded()))%"] }) + "</div>"
     }
 }

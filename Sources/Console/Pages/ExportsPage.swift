@@ -1,3 +1,4 @@
+import CertGateCore
 import Foundation
 import Gateway
 
@@ -8,15 +9,9 @@ enum ExportsPage {
         context.user.role == .cteCoordinator || context.user.role == .auditor
     }
 
-    /// The school year that began last July: the one a district reports in the autumn.
-    static func currentYear(_ now: Date = Date()) -> SchoolYear {
-        let parts = Calendar(identifier: .gregorian).dateComponents(in: .gmt, from: now)
-        return SchoolYear(startYear: (parts.year ?? 2026) - ((parts.month ?? 1) >= 7 ? 0 : 1))
-    }
-
-    static func list(_ context: PageContext) -> ConsoleResponse {
+    static func list(_ context: PageContext) throws -> ConsoleResponse {
         guard allowed(context) else { return ConsoleApp.notFound }
-        let current = currentYear()
+        let current = try context.gateway.schoolYear(of: CalendarDate.day())
         let years = (0..<4).map { SchoolYear(startYear: current.startYear - $0) }
         let options = years.map { "<option value=\"\($0)\">\($0)</option>" }.joined()
         let buttons = ExportFormat.allCases.map {

@@ -15,7 +15,7 @@ enum Stylesheet {
         form.inline { margin: 1.5rem 0 0; }
         .columns { display: flex; gap: 2rem; flex-wrap: wrap; align-items: flex-start; }
         .columns table { width: auto; }
-        figure.chart { margin: 0 0 .5rem; max-width: 48rem; }
+        figure.chart { margin: 0 0 .5rem; flex: 1 1 28rem; max-width: 48rem; }
         h3 { margin-bottom: .25rem; }
         fieldset { border: 1px solid #767676; margin: 0 0 1rem; }
         button { padding: .25rem .75rem; }

@@ -35,7 +35,7 @@ struct CheckRun {
         let catalog = try CredentialCatalog.load(directory: configDirectory)
         let rules = try Rules.load(directory: configDirectory)
         let now = Date()
-        let day = today ?? CalendarDate(parsing: Timestamp.string(now).prefix(10))!
+        let day = today ?? CalendarDate.day(of: now)
         var result = try database.write { transaction in
             var summary = CheckSummary()
             var scoped = false

@@ -71,7 +71,7 @@ extension Gateway {
             throw CertGateError(.input, "no credential '\(entry.credentialCode)' in the catalog (config/credentials.json)")
         }
         let now = Date()
-        let day = today ?? CalendarDate(parsing: Timestamp.string(now).prefix(10))!
+        let day = today ?? CalendarDate.day(of: now)
         guard entry.examDate <= day else { throw CertGateError(.input, "the exam date \(entry.examDate) is in the future") }
         let proctor = entry.proctor?.trimmingCharacters(in: .whitespaces)
         let claim = try database.write { transaction -> Claim in

@@ -64,7 +64,7 @@ public enum TaskKind: String, Sendable, CaseIterable, Codable {
 enum TaskRecords {
     /// A day some days after `now`, in UTC.
     static func day(_ now: Date, plus days: Int) -> CalendarDate {
-        CalendarDate(parsing: Timestamp.string(now).prefix(10))!.adding(days: days)
+        CalendarDate.day(of: now).adding(days: days)
     }
 
     static func open(
