@@ -12,12 +12,23 @@
 
 /* A daemon on `address` (IPv4 or IPv6) with a pool of `threads`, idle connections closed after
    `timeout` seconds, `memory_limit` bytes of buffers per connection, and `completed` told when a
-   request ends. */
+   request ends; HTTPS when `certificate` and `key` (PEM text) are given. */
 static inline struct MHD_Daemon *certgate_mhd_start(const struct sockaddr *address, unsigned int threads, unsigned int timeout,
                                                    size_t memory_limit, MHD_AccessHandlerCallback handler,
-                                                   MHD_RequestCompletedCallback completed, void *context) {
+                                                   MHD_RequestCompletedCallback completed, void *context,
+                                                   const char *certificate, const char *key) {
     unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
     if (address->sa_family == AF_INET6) flags |= MHD_USE_IPv6;
+    if (certificate && key)
+        return MHD_start_daemon(flags | MHD_USE_TLS, 0, NULL, NULL, handler, context,
+                                MHD_OPTION_SOCK_ADDR, address,
+                                MHD_OPTION_THREAD_POOL_SIZE, threads,
+                                MHD_OPTION_CONNECTION_TIMEOUT, timeout,
+                                MHD_OPTION_CONNECTION_MEMORY_LIMIT, memory_limit,
+                                MHD_OPTION_NOTIFY_COMPLETED, completed, context,
+                                MHD_OPTION_HTTPS_MEM_CERT, certificate,
+                                MHD_OPTION_HTTPS_MEM_KEY, key,
+                                MHD_OPTION_END);
     return MHD_start_daemon(flags, 0, NULL, NULL, handler, context,
                             MHD_OPTION_SOCK_ADDR, address,
                             MHD_OPTION_THREAD_POOL_SIZE, threads,

@@ -13,14 +13,18 @@ public final class ConsoleApp: Sendable {
     let secureCookies: Bool
     static let cookie = "certgate_session"
 
-    /// `pullOptions`: how "Pull now" pulls (tests point providers at recorded feeds).
+    /// Sessions last `console.idle_minutes` idle and `console.absolute_hours` at most (gateway.json)
+    /// unless given here; `pullOptions`: how "Pull now" pulls (tests point providers at recorded feeds).
     public init(
-        gateway: Gateway, secureCookies: Bool = false, idleMinutes: Double = 30, absoluteHours: Double = 10, pullOptions: PullOptions = PullOptions()
+        gateway: Gateway, secureCookies: Bool? = nil, idleMinutes: Double? = nil, absoluteHours: Double? = nil,
+        pullOptions: PullOptions = PullOptions()
     ) {
+        let settings = gateway.config.console
         self.gateway = gateway
         pulls = BackgroundPull(options: pullOptions)
-        self.secureCookies = secureCookies
-        sessions = SessionStore(idleSeconds: idleMinutes * 60, absoluteSeconds: absoluteHours * 3600)
+        // Under HTTPS served here the cookie is `Secure`; behind an HTTPS proxy, console.secure_cookies says so.
+        self.secureCookies = secureCookies ?? settings.secureCookies ?? (settings.tlsCertificate != nil)
+        sessions = SessionStore(idleSeconds: (idleMinutes ?? settings.idleMinutes) * 60, absoluteSeconds: (absoluteHours ?? settings.absoluteHours) * 3600)
         throttle = LoginThrottle()
     }
 
@@ -38,10 +42,12 @@ public final class ConsoleApp: Sendable {
         return nil
     }
 
-    /// Serves the console: an HTTP server with the upload limit and admission of this console.
+    /// Serves the console: an HTTP server with the upload limit and admission of this console,
+    /// over HTTPS when gateway.json names a certificate and key.
     public func serve(_ options: HTTPServer.Options) throws -> HTTPServer {
         var options = options
         options.maximumUploadBytes = maximumUploadBytes
+        if options.tls == nil { options.tls = try TLSFiles.load(gateway.config.console, configDirectory: gateway.configDirectory) }
         return try HTTPServer(options: options, admit: { [self] in admitUpload($0) }) { [self] in respond($0) }
     }
 

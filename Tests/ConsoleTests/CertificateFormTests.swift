@@ -17,29 +17,14 @@ import Testing
 @Suite(.serialized) struct CertificateFormTests {
     typealias District = ConsoleTests.District
 
-    /// A multipart/form-data body: fields, then the PDF (if any) as `certificate`.
-    static func multipart(_ fields: [String: String], file: (name: String, bytes: [UInt8])?) -> (type: String, body: [UInt8]) {
-        let boundary = "certgate-test-\(UUID().uuidString)"
-        var body: [UInt8] = []
-        for (name, value) in fields.sorted(by: { $0.key < $1.key }) {
-            body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
-        }
-        if let file {
-            body += Array(
-                "--\(boundary)\r\nContent-Disposition: form-data; name=\"certificate\"; filename=\"\(file.name)\"\r\nContent-Type: application/pdf\r\n\r\n"
-                    .utf8)
-            body += file.bytes + Array("\r\n".utf8)
-        }
-        body += Array("--\(boundary)--\r\n".utf8)
-        return ("multipart/form-data; boundary=\(boundary)", body)
-    }
-
     static func upload(_ district: District, session: String?, fields: [String: String], pdf: String?) throws -> (status: Int, page: String) {
-        let file = try pdf.map { ($0, try [UInt8](Data(contentsOf: URL(fileURLWithPath: Fixtures.path("mocks/certificates/\($0)"))))) }
-        let (type, body) = multipart(fields, file: file)
-        var headers: [(name: String, value: String)] = [("Content-Type", type)]
-        if let session { headers.append(("Cookie", "certgate_session=\(session)")) }
-        let response = try district.client.send(HTTPRequest(method: .post, url: district.base + "/certificates/upload", headers: headers, body: body))
+        var form = MultipartForm(fields: fields.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+        if let pdf {
+            let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Fixtures.path("mocks/certificates/\(pdf)"))))
+            form.files.append(("certificate", pdf, "application/pdf", bytes))
+        }
+        let response = try district.client.send(
+            form.request(to: district.base + "/certificates/upload", headers: session.map { [("Cookie", "certgate_session=\($0)")] } ?? []))
         return (response.status, String(decoding: response.body, as: UTF8.self))
     }
 

@@ -74,12 +74,42 @@ public struct GatewayConfig: Sendable, Codable {
         }
     }
 
+    /// The staff web console (`certgate serve`).
+    public struct Console: Sendable, Codable {
+        /// PEM files for HTTPS served by CertGate itself; without them the console speaks plain
+        /// HTTP and belongs behind a reverse proxy that terminates TLS. The key must be readable
+        /// by its owner only.
+        public var tlsCertificate: String?
+        public var tlsKey: String?
+        /// Mark the session cookie `Secure`: nil means when the console serves HTTPS itself; set
+        /// it true behind a reverse proxy that terminates TLS.
+        public var secureCookies: Bool?
+        public var idleMinutes: Double = 30
+        public var absoluteHours: Double = 10
+
+        public init() {}
+
+        enum CodingKeys: String, CodingKey {
+            case tlsCertificate = "tls_certificate", tlsKey = "tls_key", secureCookies = "secure_cookies", idleMinutes = "idle_minutes", absoluteHours = "absolute_hours"
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            tlsCertificate = try container.decodeIfPresent(String.self, forKey: .tlsCertificate)
+            tlsKey = try container.decodeIfPresent(String.self, forKey: .tlsKey)
+            secureCookies = try container.decodeIfPresent(Bool.self, forKey: .secureCookies)
+            idleMinutes = try container.decodeIfPresent(Double.self, forKey: .idleMinutes) ?? 30
+            absoluteHours = try container.decodeIfPresent(Double.self, forKey: .absoluteHours) ?? 10
+        }
+    }
+
     public var http: HTTP
     public var roster: Roster
     public var evidence: Evidence
+    public var console: Console
 
     enum CodingKeys: String, CodingKey {
-        case http, roster, evidence
+        case http, roster, evidence, console
     }
 
     public init(from decoder: any Decoder) throws {
@@ -87,6 +117,7 @@ public struct GatewayConfig: Sendable, Codable {
         http = try container.decodeIfPresent(HTTP.self, forKey: .http) ?? HTTP()
         roster = try container.decode(Roster.self, forKey: .roster)
         evidence = try container.decodeIfPresent(Evidence.self, forKey: .evidence) ?? Evidence()
+        console = try container.decodeIfPresent(Console.self, forKey: .console) ?? Console()
     }
 
     /// Reads `gateway.json` from a configuration folder.

@@ -25,6 +25,8 @@ public final class HTTPServer: @unchecked Sendable {
         public var maximumUploadBytes = 16 << 20
         /// Where uploads are spooled while their request runs (default: a private temporary folder).
         public var spoolDirectory: String?
+        /// HTTPS with this certificate and key (PEM text); nil: plain HTTP.
+        public var tls: (certificate: String, key: String)?
 
         public init() {}
     }
@@ -87,7 +89,8 @@ public final class HTTPServer: @unchecked Sendable {
         daemon = withUnsafePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
                 certgate_mhd_start(
-                    socketAddress, options.threads, options.idleTimeoutSeconds, 64 * 1024, accessHandler, completedHandler, context)
+                    socketAddress, options.threads, options.idleTimeoutSeconds, 64 * 1024, accessHandler, completedHandler, context,
+                    options.tls?.certificate, options.tls?.key)
             }
         }
         guard let daemon else {

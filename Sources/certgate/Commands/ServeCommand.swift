@@ -18,11 +18,14 @@ enum ServeCommand {
             OptionSpec(name: "--threads", valueName: "N", help: "worker threads (default 4)"),
         ],
         details: """
-            Serves the console on the address given, over plain HTTP: keep it on 127.0.0.1 behind a
-            reverse proxy that terminates TLS (see the README's "Web console"). Signed-in sessions
-            last 30 minutes idle and 10 hours at most; five failed sign-ins in 15 minutes lock the
-            username and the address for the rest of that time. Stops cleanly on SIGTERM or Ctrl-C,
-            letting requests in progress finish.
+            Serves the console on the address given: over HTTPS when gateway.json's console section
+            names tls_certificate and tls_key (PEM files; the key readable by its owner only), else
+            over plain HTTP, to keep on 127.0.0.1 behind a reverse proxy that terminates TLS (set
+            console.secure_cookies to true there; see the README's "Web console"). Signed-in
+            sessions last console.idle_minutes (30) idle and console.absolute_hours (10) at most;
+            five failed sign-ins in 15 minutes lock the username and the address for the rest of
+            that time. Uploads are refused past the evidence PDF limit. Stops cleanly on SIGTERM or
+            Ctrl-C, letting requests in progress finish.
             """,
         run: run)
 
@@ -51,7 +54,8 @@ enum ServeCommand {
             throw CertGateError(.io, "\(error)", operation: "start the console")
         }
         let shown = options.host.contains(":") ? "[\(options.host)]" : options.host
-        invocation.print("console at http://\(shown):\(server.port)/ (Ctrl-C or SIGTERM stops it)")
+        let scheme = gateway.config.console.tlsCertificate == nil ? "http" : "https"
+        invocation.print("console at \(scheme)://\(shown):\(server.port)/ (Ctrl-C or SIGTERM stops it)")
         // Wait for SIGTERM or SIGINT, then stop: requests in progress finish first.
         let stop = DispatchSemaphore(value: 0)
         var sources: [any DispatchSourceSignal] = []
