@@ -58,7 +58,7 @@ struct ChildProcess {
     }
 
     /// `VmHWM` from `/proc/PID/status`: the process's peak resident memory so far, in KiB.
-    private static func highWaterKiB(_ pid: pid_t) -> Int? {
+    static func highWaterKiB(_ pid: pid_t) -> Int? {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
             let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
         else { return nil }

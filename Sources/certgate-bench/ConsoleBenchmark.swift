@@ -23,11 +23,15 @@ enum ConsoleBenchmark {
     struct Figures {
         /// One sign-in per role (each an scrypt verification), one after the other.
         var signInMilliseconds = 0.0
+        /// The teachers' certificate uploads within the browsing load (multipart, stored, checked).
+        var uploads = Load()
         /// Users pausing 0.5–1.5 s between pages, as people do.
         var browsing = Load()
         /// Users asking for the next page as soon as one arrives: the console's capacity.
         var stress = Load()
     }
+
+    static let password = "bench password for the console"
 
     static func run(directory: String, users: Int, requestsPerUser: Int) throws -> Figures {
         let gateway = try Gateway(databasePath: directory + "/console.db", configDirectory: "config", actor: "bench")
@@ -43,7 +47,7 @@ enum ConsoleBenchmark {
             options.until = CalendarDate(parsing: until)
             _ = try gateway.pull(options)
         }
-        let password = "bench password for the console"
+        let password = Self.password
         let accounts: [(String, [String])] = [
             ("coordinator", ["/", "/tasks", "/review", "/students/S100100", "/exports"]),
             ("lead", ["/", "/tasks", "/review", "/students/S100100"]),
@@ -89,8 +93,25 @@ enum ConsoleBenchmark {
         figures.signInMilliseconds = Double(DispatchTime.now().uptimeNanoseconds - signInStart) / 1e6 / Double(accounts.count)
         let sessions = tokens
 
-        /// Every user browses at once, one thread each, `requestsPerUser` pages in turn.
-        func load(pause: ClosedRange<Double>?) -> Load {
+        // The teachers upload a certificate every fifth request: the bundled PDF of one of
+        // Rivera's students (stored once, then recognised as the same file), checks and all.
+        let teacher = accounts.firstIndex { $0.0 == "teacher" }!
+        let tasksPage = try client.send(HTTPRequest(url: base + "/tasks", headers: [("Cookie", "certgate_session=\(sessions[teacher])")]))
+        let html = String(decoding: tasksPage.body, as: UTF8.self)
+        guard let found = html.range(of: #"name="csrf" value="[0-9a-f]{64}""#, options: .regularExpression) else {
+            throw BenchError("no CSRF token on the teacher's task page")
+        }
+        let csrf = String(html[found].dropFirst(#"name="csrf" value=""#.count).dropLast())
+        var upload = MultipartForm(fields: [("csrf", csrf), ("student", "S100100"), ("credential", "MOS-EXCEL"), ("earned", "2026-01-06")])
+        upload.files = [("certificate", "ava-obrien-mos-excel.pdf", "application/pdf",
+            [UInt8](try Data(contentsOf: URL(fileURLWithPath: "mocks/certificates/ava-obrien-mos-excel.pdf"))))]
+        let uploadRequest = upload.request(to: base + "/certificates/upload", headers: [("Cookie", "certgate_session=\(sessions[teacher])")])
+        let uploadLatencies = Mutex<[Double]>([])
+        let uploadFailures = Atomic<Int>(0)
+
+        /// Every user browses at once, one thread each, `requestsPerUser` pages in turn; with
+        /// `uploading`, teachers upload every fifth time (timed apart from the pages).
+        func load(pause: ClosedRange<Double>?, uploading: Bool = false) -> Load {
             let latencies = Mutex<[Double]>([])
             let failures = Atomic<Int>(0)
             let start = DispatchTime.now().uptimeNanoseconds
@@ -105,6 +126,15 @@ enum ConsoleBenchmark {
                     for index in 0..<requestsPerUser {
                         if let pause { Thread.sleep(forTimeInterval: Double.random(in: pause, using: &random)) }
                         let began = DispatchTime.now().uptimeNanoseconds
+                        if uploading && user % accounts.count == teacher && index % 5 == 4 {
+                            let stored = (try? client.send(uploadRequest)).map { String(decoding: $0.body, as: UTF8.self) } ?? ""
+                            if !stored.contains("stored as evidence") && !stored.contains("already stored") {
+                                uploadFailures.add(1, ordering: .relaxed)
+                            }
+                            let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - began) / 1e6
+                            uploadLatencies.withLock { $0.append(milliseconds) }
+                            continue
+                        }
                         let request = HTTPRequest(url: base + pages[index % pages.count], headers: [("Cookie", "certgate_session=\(token)")])
                         if (try? client.send(request))?.status != 200 { failures.add(1, ordering: .relaxed) }
                         local.append(Double(DispatchTime.now().uptimeNanoseconds - began) / 1e6)
@@ -113,14 +143,19 @@ enum ConsoleBenchmark {
                 }.start()
             }
             group.wait()
-            let sorted = latencies.withLock { $0 }.sorted()
-            return Load(
-                requests: sorted.count, failed: failures.load(ordering: .relaxed), medianMilliseconds: sorted.isEmpty ? 0 : sorted[sorted.count / 2],
-                p99Milliseconds: sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))],
+            return summary(latencies.withLock { $0 }, failed: failures.load(ordering: .relaxed),
                 seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
         }
-        figures.browsing = load(pause: 0.5...1.5)
+        figures.browsing = load(pause: 0.5...1.5, uploading: true)
+        figures.uploads = summary(uploadLatencies.withLock { $0 }, failed: uploadFailures.load(ordering: .relaxed), seconds: figures.browsing.seconds)
         figures.stress = load(pause: nil)
         return figures
+    }
+
+    static func summary(_ latencies: [Double], failed: Int, seconds: Double) -> Load {
+        let sorted = latencies.sorted()
+        return Load(
+            requests: sorted.count, failed: failed, medianMilliseconds: sorted.isEmpty ? 0 : sorted[sorted.count / 2],
+            p99Milliseconds: sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))], seconds: seconds)
     }
 }

@@ -61,7 +61,24 @@ defer { if !arguments.contains("--keep") { try? FileManager.default.removeItem(a
             String(format: "(%d pages in %.1f s, %.0f pages/s, %d not 200)", load.requests, load.seconds,
                 Double(load.requests) / max(load.seconds, 0.001), load.failed))
     }
+    report(
+        "console: teachers' certificate uploads during the browsing",
+        String(format: "median %.1f ms, p99 %.1f ms", figures.uploads.medianMilliseconds, figures.uploads.p99Milliseconds),
+        String(format: "(%d uploads, %d failed; each stored or recognised, and its student's checks run)", figures.uploads.requests, figures.uploads.failed))
     report("console: one sign-in", String(format: "%.0f ms", figures.signInMilliseconds), "(an scrypt verification: N = 2^15, r = 8, p = 3)")
+
+    let certgate = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("certgate").path
+    let uploads = try UploadBenchmark.run(
+        certgate: certgate, database: directory + "/console.db", username: "teacher", password: ConsoleBenchmark.password)
+    report(
+        "console: a 10 MiB upload, spooled to disk", String(format: "peak memory %.0f → %.0f MiB", uploads.baselineMiB, uploads.afterSpoolMiB),
+        "(certgate serve in its own process; the form is refused, so the spooled file is never read)")
+    report(
+        "console: a 10 MiB upload, read and validated as a PDF", String(format: "%.0f ms, peak memory %.0f MiB", uploads.tenMiBMilliseconds,
+            uploads.afterValidationMiB), "(random bytes: refused as not a PDF; validation holds the file in memory once)")
+    report(
+        "console: a 1 GiB upload", String(format: "refused in %.1f ms", uploads.refusedGiBMilliseconds),
+        "(\(uploads.refusedGiBStatus), from its Content-Length, before any of the body was sent)")
 }
 // --console-only: that alone.
 if arguments.contains("--console-only") {

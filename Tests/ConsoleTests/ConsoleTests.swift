@@ -1,5 +1,5 @@
 import CertGateCore
-import Console
+@testable import Console
 import Fetch
 import Foundation
 import Gateway
@@ -310,5 +310,24 @@ import Testing
         #expect(visible < all)
         #expect(visible == 0 ? rivera.contains("No attainment earned") : rivera.contains("\(visible) attainment(s) earned this school year"))
         #expect(district.send(.get, "/?year=bogus", session: try district.signIn("coord")).status == 404)
+    }
+
+    @Test func taskListsFilterSortAndPageOnTheServer() throws {
+        let district = try District()
+        let session = try district.signIn("coord")
+        let all = try district.gateway.tasks()
+        let leads = all.filter { $0.assigneeRole == .schoolLead }
+        #expect(!leads.isEmpty && leads.count < all.count)
+        let page = district.page("/tasks?role=school_lead", session: session)
+        #expect(page.contains("\(leads.count) open task(s)"))
+        #expect(district.page("/tasks?due=2000-01-01", session: session).contains("0 open task(s)"))
+        let newest = district.page("/tasks?sort=newest", session: session)
+        let first = try #require(all.map(\.id).max())
+        #expect(newest.range(of: "data-label=\"Task\">\(first)</td>")!.lowerBound < newest.range(of: "data-label=\"Task\">\(all.map(\.id).min()!)</td>")!.lowerBound)
+        for bad in ["sort=bogus", "role=janitor", "due=someday"] { #expect(district.send(.get, "/tasks?\(bad)", session: session).status == 404) }
+        // Pages: the links keep the filters.
+        let pager = HTML.pager("/tasks", query: ["kind": "course_mismatch"], page: 2, total: 250, pageSize: 100)
+        #expect(pager.contains("Page 2 of 3") && pager.contains("/tasks?kind=course_mismatch&amp;page=1") && pager.contains("page=3"))
+        #expect(HTML.pager("/tasks", query: [:], page: 1, total: 100, pageSize: 100).isEmpty)
     }
 }

@@ -41,7 +41,7 @@ enum CertificatePages {
         let teacher = context.user.role == .cteTeacher ? context.user.teacherName : nil
         let credentials = try context.gateway.alignedCredentials(student, teacher: teacher)
         let intro = """
-            <p>Student <a href="/students/\(HTML.escape(student.studentID))">\(HTML.escape(student.firstName)) \(HTML.escape(student.lastName))</a>
+            <p>Student <a href="/students/\(HTML.queryValue(student.studentID))">\(HTML.escape(student.firstName)) \(HTML.escape(student.lastName))</a>
             (\(HTML.escape(student.studentID)), \(HTML.escape(student.school ?? "no school"))). <a href="\(form.path)">Choose another student</a>.</p>
             """
         guard !credentials.isEmpty else {
@@ -188,8 +188,8 @@ enum CertificatePages {
     private static func done(_ context: PageContext, _ form: Form, _ student: StudentDetails, _ message: String) -> ConsoleResponse {
         .html(HTML.page(form.title, user: context.user, csrf: context.csrf, """
             <p role="status">\(HTML.escape(message.trimmingCharacters(in: .whitespacesAndNewlines)))</p>
-            <p><a href="/students/\(HTML.escape(student.studentID))">Back to the student</a> ·
-            <a href="\(form.path)?student=\(HTML.escape(student.studentID))">\(form == .upload ? "Upload another" : "Log another") for this student</a></p>
+            <p><a href="/students/\(HTML.queryValue(student.studentID))">Back to the student</a> ·
+            <a href="\(form.path)?student=\(HTML.queryValue(student.studentID))">\(form == .upload ? "Upload another" : "Log another") for this student</a></p>
             """))
     }
 }

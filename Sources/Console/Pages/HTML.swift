@@ -1,3 +1,4 @@
+import Foundation
 import Gateway
 
 /// Server-rendered HTML: every value escaped, no inline script or style (the CSP forbids them).
@@ -27,6 +28,33 @@ enum HTML {
         }.joined()
         return "<table>\(caption.map { "<caption>\(escape($0))</caption>" } ?? "")<thead><tr>\(head)</tr></thead><tbody>\(body)</tbody></table>"
     }
+
+    /// "Page 2 of 7" with links to the pages before and after; the other query arguments stay.
+    static func pager(_ path: String, query: [String: String], page: Int, total: Int, pageSize: Int) -> String {
+        let pages = max(1, (total + pageSize - 1) / pageSize)
+        guard pages > 1 else { return "" }
+        func link(_ target: Int, _ label: String) -> String {
+            var arguments = query
+            arguments["page"] = "\(target)"
+            let text = arguments.sorted { $0.key < $1.key }.map {
+                "\($0.key)=\(queryValue($0.value))"
+            }.joined(separator: "&amp;")
+            return "<a href=\"\(path)?\(text)\">\(label)</a>"
+        }
+        var parts = ["Page \(page) of \(pages)"]
+        if page > 1 { parts.insert(link(page - 1, "Previous page"), at: 0) }
+        if page < pages { parts.append(link(page + 1, "Next page")) }
+        return "<nav aria-label=\"Pages\" class=\"pager\"><p>" + parts.joined(separator: " · ") + "</p></nav>"
+    }
+
+    /// Characters a query value keeps as they are (RFC 3986's unreserved ones).
+    static let unreserved = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
+
+    /// A value for a link's query (or path part), percent-encoded.
+    static func queryValue(_ value: String) -> String { value.addingPercentEncoding(withAllowedCharacters: unreserved) ?? "" }
+
+    /// The page number a query asks for (1 if none or nonsense).
+    static func pageNumber(_ query: [String: String]) -> Int { max(1, Int(query["page"] ?? "") ?? 1) }
 
     /// A whole page: the title, a navigation for signed-in users, the body.
     /// `refresh`: reload every so many seconds (work in progress; no script needed).

@@ -10,21 +10,26 @@ enum MatchReviewPage {
         context.user.role == .dataClerk || context.user.role == .cteCoordinator
     }
 
-    static func list(_ context: PageContext) throws -> ConsoleResponse {
+    static let pageSize = 100
+
+    static func list(_ context: PageContext, query: [String: String]) throws -> ConsoleResponse {
         guard allowed(context) else { return ConsoleApp.notFound }
-        let results = try context.gateway.results(undecided: true)
+        let total = try context.gateway.undecidedResultCount()
+        let page = HTML.pageNumber(query)
+        let results = try context.gateway.results(undecided: true, limit: pageSize, offset: (page - 1) * pageSize)
         let rows = results.map { result in
             """
-            <tr><td><a href="/matches/\(result.id)">Result \(result.id)</a></td><td>\(HTML.escape(result.providerID))</td>
-            <td>\(HTML.escape(result.examCode))</td><td>\(HTML.escape(String(result.attemptedAt.prefix(10))))</td>
-            <td>\(HTML.escape(result.matchStatus?.rawValue ?? "new"))</td><td>\(HTML.escape(result.matchReason ?? ""))</td></tr>
+            <tr><td data-label="Result"><a href="/matches/\(result.id)">Result \(result.id)</a></td><td data-label="Provider">\(HTML.escape(result.providerID))</td>
+            <td data-label="Exam">\(HTML.escape(result.examCode))</td><td data-label="Date">\(HTML.escape(String(result.attemptedAt.prefix(10))))</td>
+            <td data-label="Status">\(HTML.escape(result.matchStatus?.rawValue ?? "new"))</td><td data-label="Why">\(HTML.escape(result.matchReason ?? ""))</td></tr>
             """
         }.joined()
-        let body = results.isEmpty
+        let body = total == 0
             ? "<p>No result needs a person: every one is matched or decided.</p>"
             : """
-            <table><caption>\(results.count) result(s) to decide</caption><thead><tr><th scope="col">Result</th><th scope="col">Provider</th>
+            <table><caption>\(total) result(s) to decide\(total > pageSize ? ", \(pageSize) a page" : "")</caption><thead><tr><th scope="col">Result</th><th scope="col">Provider</th>
             <th scope="col">Exam</th><th scope="col">Date</th><th scope="col">Status</th><th scope="col">Why</th></tr></thead><tbody>\(rows)</tbody></table>
+            \(HTML.pager("/matches", query: [:], page: page, total: total, pageSize: pageSize))
             """
         return .html(HTML.page("Match review", user: context.user, csrf: context.csrf, body))
     }

@@ -14,22 +14,28 @@ enum ReviewPage {
         }
     }
 
-    static func list(_ context: PageContext) throws -> ConsoleResponse {
+    static let pageSize = 100
+
+    static func list(_ context: PageContext, query: [String: String]) throws -> ConsoleResponse {
         guard let schools = scope(context) else { return ConsoleApp.notFound }
-        let pending = try context.gateway.attainments(status: .pending, schools: schools)
-        let rows = pending.prefix(500).map { attainment in
+        let total = try context.gateway.attainmentCount(status: .pending, schools: schools)
+        let page = HTML.pageNumber(query)
+        let pending = try context.gateway.attainments(status: .pending, schools: schools, limit: pageSize, offset: (page - 1) * pageSize)
+        let rows = pending.map { attainment in
             """
-            <tr><td><a href="/review/\(attainment.id)">Attainment \(attainment.id)</a></td><td>\(HTML.escape(attainment.studentID))</td>
-            <td>\(HTML.escape(attainment.school ?? ""))</td><td>\(HTML.escape(attainment.credentialCode))</td>
-            <td>\(HTML.escape(attainment.earnedOn))</td><td>\(HTML.escape(attainment.source))</td><td>\(attainment.pdfs)</td></tr>
+            <tr><td data-label="Attainment"><a href="/review/\(attainment.id)">Attainment \(attainment.id)</a></td>
+            <td data-label="Student">\(HTML.escape(attainment.studentID))</td><td data-label="School">\(HTML.escape(attainment.school ?? ""))</td>
+            <td data-label="Credential">\(HTML.escape(attainment.credentialCode))</td><td data-label="Earned">\(HTML.escape(attainment.earnedOn))</td>
+            <td data-label="Source">\(HTML.escape(attainment.source))</td><td data-label="PDFs">\(attainment.pdfs)</td></tr>
             """
         }.joined()
-        let body = pending.isEmpty
+        let body = total == 0
             ? "<p>Nothing waits for review.</p>"
             : """
-            <table><caption>\(pending.count) attainment(s) waiting for review\(pending.count > 500 ? " (the first 500)" : "")</caption>
+            <table><caption>\(total) attainment(s) waiting for review\(total > pageSize ? ", \(pageSize) a page" : "")</caption>
             <thead><tr><th scope="col">Attainment</th><th scope="col">Student</th><th scope="col">School</th><th scope="col">Credential</th>
             <th scope="col">Earned</th><th scope="col">Source</th><th scope="col">PDFs</th></tr></thead><tbody>\(rows)</tbody></table>
+            \(HTML.pager("/review", query: [:], page: page, total: total, pageSize: pageSize))
             """
         return .html(HTML.page("Review", user: context.user, csrf: context.csrf, body))
     }

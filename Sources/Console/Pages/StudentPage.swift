@@ -21,8 +21,8 @@ enum StudentPage {
         let tasks = try context.gateway.tasks(filter).map { [$0.kind.rawValue, $0.dueOn ?? "", $0.explanation] }
         let history = try context.gateway.auditHistory(subjectType: "student", subjectID: id).map { [$0.at, $0.actor, $0.action] }
         var actions: [String] = []
-        if context.mayChange { actions.append("<a href=\"/certificates/upload?student=\(HTML.escape(id))\">Upload a certificate</a>") }
-        if context.user.role == .cteTeacher { actions.append("<a href=\"/certificates/log?student=\(HTML.escape(id))\">Log a certificate</a>") }
+        if context.mayChange { actions.append("<a href=\"/certificates/upload?student=\(HTML.queryValue(id))\">Upload a certificate</a>") }
+        if context.user.role == .cteTeacher { actions.append("<a href=\"/certificates/log?student=\(HTML.queryValue(id))\">Log a certificate</a>") }
         let claims = try context.gateway.claims(student: id).map {
             [$0.credentialCode, $0.examDate.description, $0.outcome.rawValue, $0.proctor ?? "", $0.teacher]
         }

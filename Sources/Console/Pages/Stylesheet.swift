@@ -12,6 +12,8 @@ enum Stylesheet {
         a:focus, button:focus, input:focus, select:focus { outline: 3px solid #ffbf47; outline-offset: 1px; }
         .error { color: #b00020; font-weight: bold; }
         .hint { color: #4a4a4a; font-size: .9rem; }
+        form.filters label { margin-left: .5rem; }
+        form.filters label:first-child { margin-left: 0; }
         form.inline { margin: 1.5rem 0 0; }
         .columns { display: flex; gap: 2rem; flex-wrap: wrap; align-items: flex-start; }
         .columns table { width: auto; }

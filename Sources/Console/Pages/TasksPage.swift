@@ -1,3 +1,4 @@
+import CertGateCore
 import Foundation
 import Gateway
 
@@ -7,15 +8,27 @@ enum TasksPage {
     static let pageSize = 100
 
     static func list(_ context: PageContext, query: [String: String]) throws -> ConsoleResponse {
+        // Filters and order from the query, each checked; what the user may see narrows them all.
         var filter = TaskFilter()
-        if let kind = query["kind"], !kind.isEmpty {
+        func given(_ name: String) -> String? { query[name].flatMap { $0.isEmpty ? nil : $0 } }
+        if let kind = given("kind") {
             guard let known = TaskKind(rawValue: kind) else { return ConsoleApp.notFound }
             filter.kind = known
         }
+        if let role = given("role") {
+            guard let known = StaffRole(rawValue: role) else { return ConsoleApp.notFound }
+            filter.role = known
+        }
+        filter.school = given("school")
+        if let due = given("due") {
+            guard let day = CalendarDate(parsing: due) else { return ConsoleApp.notFound }
+            filter.dueBy = day
+        }
+        guard let order = given("sort").map({ TaskOrder(rawValue: $0) }) ?? .due else { return ConsoleApp.notFound }
         let visible = filter.visible(to: context.user)
         let total = try context.gateway.taskCounts(visible).reduce(0) { $0 + $1.count }
-        let page = max(1, Int(query["page"] ?? "") ?? 1)
-        let shown = try context.gateway.tasks(visible, limit: pageSize, offset: (page - 1) * pageSize)
+        let page = HTML.pageNumber(query)
+        let shown = try context.gateway.tasks(visible, order: order, limit: pageSize, offset: (page - 1) * pageSize)
         var rows = ""
         for task in shown {
             var actions = ""
@@ -33,16 +46,26 @@ enum TasksPage {
                 <td data-label="What to do">\(HTML.escape(task.explanation))</td><td>\(actions)</td></tr>
                 """
         }
-        let options = TaskKind.allCases.map {
-            "<option value=\"\($0.rawValue)\"\(filter.kind == $0 ? " selected" : "")>\(HTML.escape($0.rawValue))</option>"
-        }.joined()
-        let more = total > page * pageSize ? "<p><a href=\"/tasks?page=\(page + 1)\(filter.kind.map { "&kind=\($0.rawValue)" } ?? "")\">Next page</a></p>" : ""
+        func options<T: RawRepresentable>(_ all: [T], _ chosen: T?, _ label: (T) -> String) -> String where T.RawValue == String, T: Equatable {
+            all.map { "<option value=\"\($0.rawValue)\"\(chosen == $0 ? " selected" : "")>\(HTML.escape(label($0)))</option>" }.joined()
+        }
+        let kinds = options(TaskKind.allCases, filter.kind) { $0.rawValue }
+        let roles = options(StaffRole.allCases, filter.role) { $0.rawValue.replacingOccurrences(of: "_", with: " ") }
+        let orders = options(TaskOrder.allCases, order) { ["due": "due date", "kind": "kind", "school": "school", "newest": "newest first"][$0.rawValue] ?? $0.rawValue }
+        var kept = query
+        kept["page"] = nil
         let body = """
-            <form method="get" action="/tasks"><label for="kind">Kind</label> <select id="kind" name="kind"><option value="">all</option>\(options)</select>
+            <form method="get" action="/tasks" class="filters">
+            <label for="kind">Kind</label> <select id="kind" name="kind"><option value="">all</option>\(kinds)</select>
+            <label for="role">Waiting for</label> <select id="role" name="role"><option value="">anyone</option>\(roles)</select>
+            <label for="school">School</label> <input id="school" name="school" value="\(HTML.escape(filter.school ?? ""))">
+            <label for="due">Due by</label> <input id="due" name="due" type="date" value="\(HTML.escape(filter.dueBy?.description ?? ""))">
+            <label for="sort">Sort by</label> <select id="sort" name="sort">\(orders)</select>
             <button type="submit">Show</button></form>
             <p>\(total) open task(s)\(total > pageSize ? ", \(pageSize) a page" : "").</p>
             <table><caption>Open tasks</caption><thead><tr><th scope="col">Task</th><th scope="col">Kind</th><th scope="col">School</th>
-            <th scope="col">Due</th><th scope="col">What to do</th><th scope="col">Action</th></tr></thead><tbody>\(rows)</tbody></table>\(more)
+            <th scope="col">Due</th><th scope="col">What to do</th><th scope="col">Action</th></tr></thead><tbody>\(rows)</tbody></table>
+            \(HTML.pager("/tasks", query: kept, page: page, total: total, pageSize: pageSize))
             """
         return .html(HTML.page("Tasks", user: context.user, csrf: context.csrf, body))
     }

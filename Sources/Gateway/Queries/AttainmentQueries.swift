@@ -29,9 +29,10 @@ extension Gateway {
     /// - Parameters:
     ///   - schools: only students of these schools (a school lead's).
     ///   - id: one attainment only.
-    public func attainments(student: String? = nil, status: ReviewStatus? = nil, schools: [String]? = nil, id: Int? = nil) throws
-        -> [AttainmentListing]
-    {
+    ///   - limit, offset: one page of them.
+    public func attainments(
+        student: String? = nil, status: ReviewStatus? = nil, schools: [String]? = nil, id: Int? = nil, limit: Int? = nil, offset: Int = 0
+    ) throws -> [AttainmentListing] {
         try database.read { transaction in
             try transaction.query(
                 """
@@ -40,8 +41,8 @@ extension Gateway {
                 FROM attainments a LEFT JOIN students s ON s.student_id = a.student_id
                 WHERE (?1 IS NULL OR a.student_id = ?1) AND (?2 IS NULL OR a.review_status = ?2)
                   AND (?3 IS NULL OR s.school IN (SELECT value FROM json_each(?3))) AND (?4 IS NULL OR a.id = ?4)
-                ORDER BY a.student_id, a.earned_on, a.id
-                """, [student, status?.rawValue, try schools.map { try JSONEncoder.sortedString($0) }, id]
+                ORDER BY a.student_id, a.earned_on, a.id LIMIT ?5 OFFSET ?6
+                """, [student, status?.rawValue, try schools.map { try JSONEncoder.sortedString($0) }, id, limit ?? -1, offset]
             ).compactMap { row in
                 guard let status = row[5].string.flatMap(ReviewStatus.init) else { return nil }
                 return AttainmentListing(
@@ -49,6 +50,18 @@ extension Gateway {
                     earnedOn: row[3].string ?? "", source: row[4].string ?? "", reviewStatus: status, verificationMethod: row[6].string,
                     reportable: row[7].int.map { $0 != 0 }, pdfs: row[8].int ?? 0)
             }
+        }
+    }
+
+    /// How many attainments have this review status (of these schools' students, if given).
+    public func attainmentCount(status: ReviewStatus, schools: [String]?) throws -> Int {
+        try database.read { transaction in
+            try transaction.scalar(
+                """
+                SELECT COUNT(*) FROM attainments a LEFT JOIN students s ON s.student_id = a.student_id
+                WHERE a.review_status = ?1 AND (?2 IS NULL OR s.school IN (SELECT value FROM json_each(?2)))
+                """, [status.rawValue, try schools.map { try JSONEncoder.sortedString($0) }]
+            ).int ?? 0
         }
     }
 

@@ -49,9 +49,10 @@ extension Gateway {
     ///   - undecided: only results with no student yet (never matched, in review or unmatched).
     ///   - id: only this result.
     ///   - student: only the results matched or confirmed to this student.
-    public func results(provider: String? = nil, undecided: Bool = false, id: Int? = nil, student: String? = nil) throws
-        -> [ResultListing]
-    {
+    ///   - limit, offset: one page of them.
+    public func results(
+        provider: String? = nil, undecided: Bool = false, id: Int? = nil, student: String? = nil, limit: Int? = nil, offset: Int = 0
+    ) throws -> [ResultListing] {
         try database.read { transaction in
             var listings: [ResultListing] = []
             try transaction.forEach(
@@ -61,8 +62,8 @@ extension Gateway {
                 FROM exam_results r LEFT JOIN matches m ON m.result_id = r.id
                 WHERE (?1 IS NULL OR r.provider_id = ?1) AND (?2 = 0 OR m.status IS NULL OR m.status IN ('review', 'unmatched'))
                   AND (?3 IS NULL OR r.id = ?3) AND (?4 IS NULL OR (m.student_id = ?4 AND m.status IN ('matched', 'confirmed')))
-                ORDER BY r.provider_id, r.attempted_at, r.id
-                """, [provider, undecided, id, student]
+                ORDER BY r.provider_id, r.attempted_at, r.id LIMIT ?5 OFFSET ?6
+                """, [provider, undecided, id, student, limit ?? -1, offset]
             ) { row in
                 var listing = ResultListing(
                     id: row[0].int ?? 0, providerID: row[1].string ?? "", recordKey: row[2].string ?? "", candidateID: row[3].string,
@@ -80,6 +81,18 @@ extension Gateway {
                 listings.append(listing)
             }
             return listings
+        }
+    }
+
+    /// How many results have no student yet (the match review's count).
+    public func undecidedResultCount() throws -> Int {
+        try database.read { transaction in
+            try transaction.scalar(
+                """
+                SELECT COUNT(*) FROM exam_results r LEFT JOIN matches m ON m.result_id = r.id
+                WHERE m.status IS NULL OR m.status IN ('review', 'unmatched')
+                """
+            ).int ?? 0
         }
     }
 }

@@ -1,4 +1,4 @@
-import CertGateCore
+public import CertGateCore
 import Foundation
 import Store
 
@@ -36,6 +36,8 @@ public struct TaskFilter: Sendable {
     public var teacher: String?
     /// Only tasks about this student.
     public var student: String?
+    /// Only tasks due on or before this day.
+    public var dueBy: CalendarDate?
 
     public init(status: TaskStatus = .open, kind: TaskKind? = nil, school: String? = nil, role: StaffRole? = nil) {
         self.status = status
@@ -63,14 +65,30 @@ public struct TaskFilter: Sendable {
     }
 }
 
+/// How a task list is sorted: each order ends with the task's number, so pages are stable.
+public enum TaskOrder: String, Sendable, CaseIterable {
+    case due, kind, school, newest
+
+    var sql: String {
+        switch self {
+        case .due: "due_on, id"
+        case .kind: "kind, due_on, id"
+        case .school: "school, due_on, id"
+        case .newest: "id DESC"
+        }
+    }
+}
+
 extension Gateway {
-    /// Tasks by due date; `limit` and `offset` page through them.
-    public func tasks(_ filter: TaskFilter = TaskFilter(), limit: Int? = nil, offset: Int = 0) throws -> [TaskListing] {
+    /// Tasks, by due date unless `order` says otherwise; `limit` and `offset` page through them.
+    public func tasks(_ filter: TaskFilter = TaskFilter(), order: TaskOrder = .due, limit: Int? = nil, offset: Int = 0) throws
+        -> [TaskListing]
+    {
         try database.read { transaction in
             try transaction.query(
                 """
                 SELECT id, kind, subject_type, subject_id, status, assignee_role, school, due_on, explanation, resolution_note
-                FROM tasks t WHERE \(Self.taskConditions) ORDER BY due_on, id LIMIT ?9 OFFSET ?10
+                FROM tasks t WHERE \(Self.taskConditions) ORDER BY \(order.sql) LIMIT ?10 OFFSET ?11
                 """, try Self.taskArguments(filter) + [limit ?? -1, offset]
             ).compactMap { row in
                 // A kind or status this build does not know (a newer database) is left out, not guessed.
@@ -105,7 +123,7 @@ extension Gateway {
         }
     }
 
-    /// The WHERE clause of a `TaskFilter` over `tasks t`, with arguments ?1 to ?8.
+    /// The WHERE clause of a `TaskFilter` over `tasks t`, with arguments ?1 to ?9.
     private static let taskConditions = """
         status = ?1 AND (?2 IS NULL OR kind = ?2) AND (?3 IS NULL OR school = ?3)
           AND (?4 IS NULL OR assignee_role = ?4) AND (?5 IS NULL OR id = ?5)
@@ -123,10 +141,11 @@ extension Gateway {
                   WHEN 'exam_result' THEN (SELECT student_id FROM matches WHERE result_id = CAST(t.subject_id AS INTEGER))
                   WHEN 'claim' THEN (SELECT student_id FROM claims WHERE id = CAST(t.subject_id AS INTEGER))
               END)
+          AND (?9 IS NULL OR due_on <= ?9)
         """
 
     private static func taskArguments(_ filter: TaskFilter) throws -> [any SQLBindable] {
         [filter.status.rawValue, filter.kind?.rawValue, filter.school, filter.role?.rawValue, filter.id,
-         try filter.schools.map { try JSONEncoder.sortedString($0) }, filter.teacher, filter.student]
+         try filter.schools.map { try JSONEncoder.sortedString($0) }, filter.teacher, filter.student, filter.dueBy?.description]
     }
 }
