@@ -43,9 +43,13 @@ public enum Schema {
             UNIQUE (student_id, credential_code, exam_date, teacher)
         );
         CREATE INDEX claims_teacher ON claims (teacher);
+        -- A teacher's students, for the console's per-teacher views.
+        CREATE INDEX enrollments_teacher ON enrollments (teacher);
         -- The console's dashboard counts one school year's attainments and attempts.
         CREATE INDEX attainments_earned ON attainments (earned_on);
         CREATE INDEX exam_results_attempted ON exam_results (attempted_at);
+        -- The console's match review queue (results in review or matched to no one).
+        CREATE INDEX matches_status ON matches (status) WHERE status IN ('review', 'unmatched');
         """
 
     /// Staff who sign in to the console: a role, the schools a school lead (or clerk, or

@@ -158,4 +158,49 @@ enum ConsoleBenchmark {
             requests: sorted.count, failed: failed, medianMilliseconds: sorted.isEmpty ? 0 : sorted[sorted.count / 2],
             p99Milliseconds: sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))], seconds: seconds)
     }
+
+    /// The console on a state's database (after the scale import): each page a coordinator and a
+    /// school lead open, `repeats` times one after the other; the median time of each, in ms.
+    static func pagesAtScale(database: String, repeats: Int = 5) throws -> [(page: String, milliseconds: Double)] {
+        let gateway = try Gateway(databasePath: database, configDirectory: "config", actor: "bench")
+        let school = try gateway.tasks(limit: 1).first?.school ?? "School 1"
+        try gateway.addUser(NewUser(username: "state-coordinator", role: .cteCoordinator), password: password)
+        try gateway.addUser(NewUser(username: "state-lead", role: .schoolLead, schools: [school]), password: password)
+        var options = HTTPServer.Options()
+        options.port = 0
+        let server = try ConsoleApp(gateway: gateway).serve(options)
+        defer { server.stop() }
+        let base = "http://127.0.0.1:\(server.port)"
+        var clientOptions = HTTPClient.Options()
+        clientOptions.followRedirects = false
+        clientOptions.retry.maxAttempts = 1
+        clientOptions.timeout = 120
+        let client = HTTPClient(options: clientOptions)
+        let student = try gateway.tasks(TaskFilter(kind: .courseMismatch), limit: 1).first.flatMap { task in
+            try gateway.attainments(id: Int(task.subjectID)).first?.studentID
+        } ?? "S0000001"
+        var figures: [(String, Double)] = []
+        for (username, pages) in [
+            ("state-coordinator", ["/", "/tasks", "/tasks?kind=match_review&sort=school", "/tasks?page=200", "/review", "/matches", "/students/\(student)"]),
+            ("state-lead", ["/", "/tasks", "/review"]),
+        ] {
+            let body = Array("username=\(username)&password=\(password.replacingOccurrences(of: " ", with: "+"))".utf8)
+            let signIn = try client.send(
+                HTTPRequest(method: .post, url: base + "/login", headers: [("Content-Type", "application/x-www-form-urlencoded")], body: body))
+            guard let token = signIn.header("Set-Cookie")?.split(separator: ";").first?.split(separator: "=").last else {
+                throw BenchError("sign-in of \(username) at scale failed")
+            }
+            for page in pages {
+                var times: [Double] = []
+                for _ in 0..<repeats {
+                    let began = DispatchTime.now().uptimeNanoseconds
+                    let response = try client.send(HTTPRequest(url: base + page, headers: [("Cookie", "certgate_session=\(token)")]))
+                    guard response.status == 200 else { throw BenchError("\(page) at scale: \(response.status)") }
+                    times.append(Double(DispatchTime.now().uptimeNanoseconds - began) / 1e6)
+                }
+                figures.append(("\(username == "state-lead" ? "lead" : "coordinator") \(page)", times.sorted()[times.count / 2]))
+            }
+        }
+        return figures
+    }
 }

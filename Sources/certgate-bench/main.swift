@@ -137,6 +137,12 @@ if scaleRows > 0 {
     let (again, _) = try scale.certgate(["import", files.report, "--provider", "certiport"])
     report("scale: the same report imported again", String(format: "%.1f s", again.seconds), String(format: "(nothing changes; peak memory %.0f MiB)", again.peakMiB))
 
+    // The console on the state's database: every page a coordinator and a school lead open.
+    let pages = try ConsoleBenchmark.pagesAtScale(database: scale.database)
+    report(
+        "scale: console pages on this database (median of 5)", String(format: "slowest %.0f ms", pages.map(\.milliseconds).max() ?? 0),
+        "(" + pages.map { String(format: "%@ %.0f ms", $0.page, $0.milliseconds) }.joined(separator: ", ") + ")")
+
     // Pulls of different results: from a server as fast as loopback allows (the client's own
     // pace), then from one that takes scalePageMilliseconds to produce a page, as a provider does;
     // then that one again, with nothing new (the overlap of a weekly pull).

@@ -6,7 +6,7 @@ import Gateway
 /// credential, pass rates by exam, the user's open tasks by kind and role and, for coordinators
 /// and auditors, each provider's last pull. Charts are SVG, each with its table.
 enum DashboardPage {
-    static func render(_ context: PageContext, query: [String: String]) throws -> ConsoleResponse {
+    static func render(_ context: PageContext, query: [String: String], cache: FiguresCache) throws -> ConsoleResponse {
         let visible = TaskFilter().visible(to: context.user)
         let counts = try context.gateway.taskCounts(visible)
         var body = "<h2>Open tasks</h2>"
@@ -37,7 +37,7 @@ enum DashboardPage {
             <form method="get" action="/" class="inline"><label for="year">School year</label> <select id="year" name="year">\(options)</select>
             <button type="submit">Show</button></form>
             """
-        body += try figures(context, year: year)
+        body += try figures(context, year: year, cache: cache)
         if PullsPage.allowed(context) {
             // Each provider's last pull; a failed one stands out.
             var latest: [String: PullRunListing] = [:]
@@ -54,11 +54,12 @@ enum DashboardPage {
     }
 
     /// Attainments and pass rates of the school year, as charts with their tables.
-    private static func figures(_ context: PageContext, year: SchoolYear) throws -> String {
-        let figures = try context.gateway.dashboardFigures(visibleTo: context.user, schoolYear: year)
+    private static func figures(_ context: PageContext, year: SchoolYear, cache: FiguresCache) throws -> String {
+        let (figures, counted) = try cache.figures(context.gateway, account: context.user, year: year)
         let year = figures.schoolYear.description
         let total = figures.attainments.reduce(0) { $0 + $1.count }
-        var html = "<h2>Attainments in \(year)</h2>"
+        var html = "<p class=\"hint\">Figures as of \(Timestamp.string(counted).prefix(19).replacingOccurrences(of: "T", with: " ")) UTC; counted again after a minute.</p>"
+        html += "<h2>Attainments in \(year)</h2>"
         guard total > 0 else { return html + "<p>No attainment earned this school year yet.</p>" + passRates(figures) }
         html += "<p>\(total) attainment(s) earned this school year (rejected ones not counted).</p>"
         for (id, heading, key) in [

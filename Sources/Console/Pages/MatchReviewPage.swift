@@ -14,9 +14,9 @@ enum MatchReviewPage {
 
     static func list(_ context: PageContext, query: [String: String]) throws -> ConsoleResponse {
         guard allowed(context) else { return ConsoleApp.notFound }
-        let total = try context.gateway.undecidedResultCount()
+        let total = try context.gateway.reviewQueueCount()
         let page = HTML.pageNumber(query)
-        let results = try context.gateway.results(undecided: true, limit: pageSize, offset: (page - 1) * pageSize)
+        let results = try context.gateway.reviewQueue(limit: pageSize, offset: (page - 1) * pageSize)
         let rows = results.map { result in
             """
             <tr><td data-label="Result"><a href="/matches/\(result.id)">Result \(result.id)</a></td><td data-label="Provider">\(HTML.escape(result.providerID))</td>

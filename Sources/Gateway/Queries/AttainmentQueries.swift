@@ -33,16 +33,19 @@ extension Gateway {
     public func attainments(
         student: String? = nil, status: ReviewStatus? = nil, schools: [String]? = nil, id: Int? = nil, limit: Int? = nil, offset: Int = 0
     ) throws -> [AttainmentListing] {
-        try database.read { transaction in
+        var conditions = QueryConditions()
+        conditions.add("a.student_id = ?", ifGiven: student)
+        conditions.add("a.review_status = ?", ifGiven: status?.rawValue)
+        conditions.add("s.school IN (SELECT value FROM json_each(?))", ifGiven: try schools.map { try JSONEncoder.sortedString($0) })
+        conditions.add("a.id = ?", ifGiven: id)
+        return try database.read { transaction in
             try transaction.query(
                 """
                 SELECT a.id, a.student_id, a.credential_code, a.earned_on, a.source, a.review_status, a.verification_method,
                        a.reportable, (SELECT COUNT(*) FROM attainment_evidence e WHERE e.attainment_id = a.id), s.school
-                FROM attainments a LEFT JOIN students s ON s.student_id = a.student_id
-                WHERE (?1 IS NULL OR a.student_id = ?1) AND (?2 IS NULL OR a.review_status = ?2)
-                  AND (?3 IS NULL OR s.school IN (SELECT value FROM json_each(?3))) AND (?4 IS NULL OR a.id = ?4)
-                ORDER BY a.student_id, a.earned_on, a.id LIMIT ?5 OFFSET ?6
-                """, [student, status?.rawValue, try schools.map { try JSONEncoder.sortedString($0) }, id, limit ?? -1, offset]
+                FROM attainments a LEFT JOIN students s ON s.student_id = a.student_id \(conditions.sql)
+                ORDER BY a.student_id, a.earned_on, a.id LIMIT ? OFFSET ?
+                """, conditions.arguments + [limit ?? -1, offset]
             ).compactMap { row in
                 guard let status = row[5].string.flatMap(ReviewStatus.init) else { return nil }
                 return AttainmentListing(
@@ -55,12 +58,12 @@ extension Gateway {
 
     /// How many attainments have this review status (of these schools' students, if given).
     public func attainmentCount(status: ReviewStatus, schools: [String]?) throws -> Int {
-        try database.read { transaction in
+        var conditions = QueryConditions()
+        conditions.add("a.review_status = ?", status.rawValue)
+        conditions.add("s.school IN (SELECT value FROM json_each(?))", ifGiven: try schools.map { try JSONEncoder.sortedString($0) })
+        return try database.read { transaction in
             try transaction.scalar(
-                """
-                SELECT COUNT(*) FROM attainments a LEFT JOIN students s ON s.student_id = a.student_id
-                WHERE a.review_status = ?1 AND (?2 IS NULL OR s.school IN (SELECT value FROM json_each(?2)))
-                """, [status.rawValue, try schools.map { try JSONEncoder.sortedString($0) }]
+                "SELECT COUNT(*) FROM attainments a LEFT JOIN students s ON s.student_id = a.student_id \(conditions.sql)", conditions.arguments
             ).int ?? 0
         }
     }

@@ -53,17 +53,20 @@ extension Gateway {
     public func results(
         provider: String? = nil, undecided: Bool = false, id: Int? = nil, student: String? = nil, limit: Int? = nil, offset: Int = 0
     ) throws -> [ResultListing] {
-        try database.read { transaction in
+        var conditions = QueryConditions()
+        conditions.add("r.provider_id = ?", ifGiven: provider)
+        if undecided { conditions.add("m.status IS NULL OR m.status IN ('review', 'unmatched')") }
+        conditions.add("r.id = ?", ifGiven: id)
+        conditions.add("m.student_id = ? AND m.status IN ('matched', 'confirmed')", ifGiven: student)
+        return try database.read { transaction in
             var listings: [ResultListing] = []
             try transaction.forEach(
                 """
                 SELECT r.id, r.provider_id, r.record_key, r.candidate_id, r.exam_code, r.attempted_at, r.score, r.passing_score,
                        r.outcome, r.certificate_number, m.student_id, m.status, m.method, m.score, m.probability, m.details
-                FROM exam_results r LEFT JOIN matches m ON m.result_id = r.id
-                WHERE (?1 IS NULL OR r.provider_id = ?1) AND (?2 = 0 OR m.status IS NULL OR m.status IN ('review', 'unmatched'))
-                  AND (?3 IS NULL OR r.id = ?3) AND (?4 IS NULL OR (m.student_id = ?4 AND m.status IN ('matched', 'confirmed')))
-                ORDER BY r.provider_id, r.attempted_at, r.id LIMIT ?5 OFFSET ?6
-                """, [provider, undecided, id, student, limit ?? -1, offset]
+                FROM exam_results r LEFT JOIN matches m ON m.result_id = r.id \(conditions.sql)
+                ORDER BY r.provider_id, r.attempted_at, r.id LIMIT ? OFFSET ?
+                """, conditions.arguments + [limit ?? -1, offset]
             ) { row in
                 var listing = ResultListing(
                     id: row[0].int ?? 0, providerID: row[1].string ?? "", recordKey: row[2].string ?? "", candidateID: row[3].string,
@@ -84,15 +87,22 @@ extension Gateway {
         }
     }
 
-    /// How many results have no student yet (the match review's count).
-    public func undecidedResultCount() throws -> Int {
-        try database.read { transaction in
-            try transaction.scalar(
+    /// Results a person must decide (in review, or matched to no one), the match review's queue,
+    /// a page at a time; read through the index of match statuses.
+    public func reviewQueue(limit: Int, offset: Int) throws -> [ResultListing] {
+        let ids = try database.read { transaction in
+            try transaction.query(
                 """
-                SELECT COUNT(*) FROM exam_results r LEFT JOIN matches m ON m.result_id = r.id
-                WHERE m.status IS NULL OR m.status IN ('review', 'unmatched')
-                """
-            ).int ?? 0
+                SELECT m.result_id FROM matches m JOIN exam_results r ON r.id = m.result_id WHERE m.status IN ('review', 'unmatched')
+                ORDER BY r.provider_id, r.attempted_at, r.id LIMIT ? OFFSET ?
+                """, [limit, offset]
+            ).compactMap { $0[0].int }
         }
+        return try ids.compactMap { try results(id: $0).first }
+    }
+
+    /// How many results are in the match review's queue.
+    public func reviewQueueCount() throws -> Int {
+        try database.read { try $0.scalar("SELECT COUNT(*) FROM matches WHERE status IN ('review', 'unmatched')").int ?? 0 }
     }
 }

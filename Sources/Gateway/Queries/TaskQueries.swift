@@ -84,12 +84,13 @@ extension Gateway {
     public func tasks(_ filter: TaskFilter = TaskFilter(), order: TaskOrder = .due, limit: Int? = nil, offset: Int = 0) throws
         -> [TaskListing]
     {
-        try database.read { transaction in
+        let conditions = try Self.taskConditions(filter)
+        return try database.read { transaction in
             try transaction.query(
                 """
                 SELECT id, kind, subject_type, subject_id, status, assignee_role, school, due_on, explanation, resolution_note
-                FROM tasks t WHERE \(Self.taskConditions) ORDER BY \(order.sql) LIMIT ?10 OFFSET ?11
-                """, try Self.taskArguments(filter) + [limit ?? -1, offset]
+                FROM tasks t \(conditions.sql) ORDER BY \(order.sql) LIMIT ? OFFSET ?
+                """, conditions.arguments + [limit ?? -1, offset]
             ).compactMap { row in
                 // A kind or status this build does not know (a newer database) is left out, not guessed.
                 guard let kind = row[1].string.flatMap(TaskKind.init), let status = row[4].string.flatMap(TaskStatus.init) else { return nil }
@@ -103,9 +104,10 @@ extension Gateway {
 
     /// How many tasks a filter selects, by kind (the dashboard, and the task page's count).
     public func taskCounts(_ filter: TaskFilter = TaskFilter()) throws -> [(kind: TaskKind, count: Int)] {
-        try database.read { transaction in
+        let conditions = try Self.taskConditions(filter)
+        return try database.read { transaction in
             try transaction.query(
-                "SELECT kind, COUNT(*) FROM tasks t WHERE \(Self.taskConditions) GROUP BY kind ORDER BY kind", try Self.taskArguments(filter)
+                "SELECT kind, COUNT(*) FROM tasks t \(conditions.sql) GROUP BY kind ORDER BY kind", conditions.arguments
             ).compactMap { row in
                 guard let kind = row[0].string.flatMap(TaskKind.init) else { return nil }
                 return (kind, row[1].int ?? 0)
@@ -115,37 +117,40 @@ extension Gateway {
 
     /// How many tasks a filter selects, by the role they are assigned to (the dashboard).
     public func taskCountsByRole(_ filter: TaskFilter = TaskFilter()) throws -> [(role: StaffRole?, count: Int)] {
-        try database.read { transaction in
+        let conditions = try Self.taskConditions(filter)
+        return try database.read { transaction in
             try transaction.query(
-                "SELECT assignee_role, COUNT(*) FROM tasks t WHERE \(Self.taskConditions) GROUP BY assignee_role ORDER BY assignee_role",
-                try Self.taskArguments(filter)
+                "SELECT assignee_role, COUNT(*) FROM tasks t \(conditions.sql) GROUP BY assignee_role ORDER BY assignee_role",
+                conditions.arguments
             ).map { (role: $0[0].string.flatMap(StaffRole.init), count: $0[1].int ?? 0) }
         }
     }
 
-    /// The WHERE clause of a `TaskFilter` over `tasks t`, with arguments ?1 to ?9.
-    private static let taskConditions = """
-        status = ?1 AND (?2 IS NULL OR kind = ?2) AND (?3 IS NULL OR school = ?3)
-          AND (?4 IS NULL OR assignee_role = ?4) AND (?5 IS NULL OR id = ?5)
-          AND (?6 IS NULL OR school IN (SELECT value FROM json_each(?6)))
-          AND (?7 IS NULL OR EXISTS (
-              SELECT 1 FROM enrollments e WHERE e.teacher = ?7 AND e.student_id = CASE t.subject_type
-                  WHEN 'student' THEN t.subject_id
-                  WHEN 'attainment' THEN (SELECT student_id FROM attainments WHERE id = CAST(t.subject_id AS INTEGER))
-                  WHEN 'exam_result' THEN (SELECT student_id FROM matches WHERE result_id = CAST(t.subject_id AS INTEGER))
-                  WHEN 'claim' THEN (SELECT student_id FROM claims WHERE id = CAST(t.subject_id AS INTEGER))
-              END))
-          AND (?8 IS NULL OR ?8 = CASE t.subject_type
-                  WHEN 'student' THEN t.subject_id
-                  WHEN 'attainment' THEN (SELECT student_id FROM attainments WHERE id = CAST(t.subject_id AS INTEGER))
-                  WHEN 'exam_result' THEN (SELECT student_id FROM matches WHERE result_id = CAST(t.subject_id AS INTEGER))
-                  WHEN 'claim' THEN (SELECT student_id FROM claims WHERE id = CAST(t.subject_id AS INTEGER))
-              END)
-          AND (?9 IS NULL OR due_on <= ?9)
-        """
-
-    private static func taskArguments(_ filter: TaskFilter) throws -> [any SQLBindable] {
-        [filter.status.rawValue, filter.kind?.rawValue, filter.school, filter.role?.rawValue, filter.id,
-         try filter.schools.map { try JSONEncoder.sortedString($0) }, filter.teacher, filter.student, filter.dueBy?.description]
+    /// The WHERE clause of a `TaskFilter` over `tasks t`, with only the filters given.
+    private static func taskConditions(_ filter: TaskFilter) throws -> QueryConditions {
+        var conditions = QueryConditions()
+        conditions.add("t.status = ?", filter.status.rawValue)
+        conditions.add("t.kind = ?", ifGiven: filter.kind?.rawValue)
+        conditions.add("t.school = ?", ifGiven: filter.school)
+        conditions.add("t.assignee_role = ?", ifGiven: filter.role?.rawValue)
+        conditions.add("t.id = ?", ifGiven: filter.id)
+        conditions.add("t.school IN (SELECT value FROM json_each(?))", ifGiven: try filter.schools.map { try JSONEncoder.sortedString($0) })
+        if let teacher = filter.teacher { about(students: "SELECT student_id FROM enrollments WHERE teacher = ?", teacher, &conditions) }
+        if let student = filter.student { about(students: "SELECT ?", student, &conditions) }
+        conditions.add("t.due_on <= ?", ifGiven: filter.dueBy?.description)
+        return conditions
     }
+
+    /// Tasks about the students `students` selects (with `argument`): about the student record,
+    /// their attainments, their matched results or their teachers' claims.
+    private static func about(students: String, _ argument: String, _ conditions: inout QueryConditions) {
+        conditions.add(
+            """
+            (t.subject_type = 'student' AND t.subject_id IN (\(students)))
+            OR (t.subject_type = 'attainment' AND t.subject_id IN (SELECT CAST(id AS TEXT) FROM attainments WHERE student_id IN (\(students))))
+            OR (t.subject_type = 'exam_result' AND t.subject_id IN (SELECT CAST(result_id AS TEXT) FROM matches WHERE student_id IN (\(students))))
+            OR (t.subject_type = 'claim' AND t.subject_id IN (SELECT CAST(id AS TEXT) FROM claims WHERE student_id IN (\(students))))
+            """, argument, argument, argument, argument)
+    }
+
 }
