@@ -9,7 +9,9 @@ public final class ConsoleApp: Sendable {
     let sessions: SessionStore
     let throttle: LoginThrottle
     let pulls: BackgroundPull
-    let figures = FiguresCache()
+    /// The dashboard's figures by view, and the school years with data.
+    let figures = TimedCache<DashboardFigures>()
+    let years = TimedCache<[SchoolYear]>()
     /// Under TLS the session cookie is also `Secure`.
     let secureCookies: Bool
     static let cookie = "certgate_session"
@@ -88,7 +90,7 @@ public final class ConsoleApp: Sendable {
         case (.post, ["logout"]):
             sessions.end(request.cookies[Self.cookie])
             return .redirect("/login", headers: [("Set-Cookie", clearCookie)])
-        case (.get, []): return try DashboardPage.render(context, query: request.query, cache: figures)
+        case (.get, []): return try DashboardPage.render(context, query: request.query, figures: figures, years: years)
         case (.get, ["tasks"]): return try TasksPage.list(context, query: request.query)
         case (.get, ["matches"]): return try MatchReviewPage.list(context, query: request.query)
         case (.get, ["review"]): return try ReviewPage.list(context, query: request.query)

@@ -45,8 +45,7 @@ public enum Schema {
         CREATE INDEX claims_teacher ON claims (teacher);
         -- A teacher's students, for the console's per-teacher views.
         CREATE INDEX enrollments_teacher ON enrollments (teacher);
-        -- The console's dashboard counts one school year's attainments and attempts.
-        CREATE INDEX attainments_earned ON attainments (earned_on);
+        -- The console's dashboard: the years with results, and one school year's attempts.
         CREATE INDEX exam_results_attempted ON exam_results (attempted_at);
         -- The console's match review queue (results in review or matched to no one).
         CREATE INDEX matches_status ON matches (status) WHERE status IN ('review', 'unmatched');

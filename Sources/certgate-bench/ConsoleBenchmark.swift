@@ -160,8 +160,9 @@ enum ConsoleBenchmark {
     }
 
     /// The console on a state's database (after the scale import): each page a coordinator and a
-    /// school lead open, `repeats` times one after the other; the median time of each, in ms.
-    static func pagesAtScale(database: String, repeats: Int = 5) throws -> [(page: String, milliseconds: Double)] {
+    /// school lead open, `repeats` times one after the other; the first time of each (nothing
+    /// cached yet) and the median, in ms.
+    static func pagesAtScale(database: String, repeats: Int = 5) throws -> [(page: String, first: Double, median: Double)] {
         let gateway = try Gateway(databasePath: database, configDirectory: "config", actor: "bench")
         let school = try gateway.tasks(limit: 1).first?.school ?? "School 1"
         try gateway.addUser(NewUser(username: "state-coordinator", role: .cteCoordinator), password: password)
@@ -179,7 +180,7 @@ enum ConsoleBenchmark {
         let student = try gateway.tasks(TaskFilter(kind: .courseMismatch), limit: 1).first.flatMap { task in
             try gateway.attainments(id: Int(task.subjectID)).first?.studentID
         } ?? "S0000001"
-        var figures: [(String, Double)] = []
+        var figures: [(String, Double, Double)] = []
         for (username, pages) in [
             ("state-coordinator", ["/", "/tasks", "/tasks?kind=match_review&sort=school", "/tasks?page=200", "/review", "/matches", "/students/\(student)"]),
             ("state-lead", ["/", "/tasks", "/review"]),
@@ -198,7 +199,7 @@ enum ConsoleBenchmark {
                     guard response.status == 200 else { throw BenchError("\(page) at scale: \(response.status)") }
                     times.append(Double(DispatchTime.now().uptimeNanoseconds - began) / 1e6)
                 }
-                figures.append(("\(username == "state-lead" ? "lead" : "coordinator") \(page)", times.sorted()[times.count / 2]))
+                figures.append(("\(username == "state-lead" ? "lead" : "coordinator") \(page)", times[0], times.sorted()[times.count / 2]))
             }
         }
         return figures

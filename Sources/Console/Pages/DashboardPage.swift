@@ -6,7 +6,9 @@ import Gateway
 /// credential, pass rates by exam, the user's open tasks by kind and role and, for coordinators
 /// and auditors, each provider's last pull. Charts are SVG, each with its table.
 enum DashboardPage {
-    static func render(_ context: PageContext, query: [String: String], cache: FiguresCache) throws -> ConsoleResponse {
+    static func render(
+        _ context: PageContext, query: [String: String], figures: TimedCache<DashboardFigures>, years: TimedCache<[SchoolYear]>
+    ) throws -> ConsoleResponse {
         let visible = TaskFilter().visible(to: context.user)
         let counts = try context.gateway.taskCounts(visible)
         var body = "<h2>Open tasks</h2>"
@@ -27,7 +29,7 @@ enum DashboardPage {
         // This school year, or the one asked for; the years with data are offered (no script: a GET form).
         let today = CalendarDate.day()
         // Default: this school year, or before its first result the latest year with data.
-        var years = try context.gateway.schoolYearsWithData()
+        var years = try years.value("") { try context.gateway.schoolYearsWithData() }.0
         let current = try context.gateway.schoolYear(of: today)
         let latest = years.first.map { $0.startYear < current.startYear ? $0 : current } ?? current
         if !years.contains(current) { years.insert(current, at: 0) }
@@ -37,7 +39,7 @@ enum DashboardPage {
             <form method="get" action="/" class="inline"><label for="year">School year</label> <select id="year" name="year">\(options)</select>
             <button type="submit">Show</button></form>
             """
-        body += try figures(context, year: year, cache: cache)
+        body += try self.figures(context, year: year, cache: figures)
         if PullsPage.allowed(context) {
             // Each provider's last pull; a failed one stands out.
             var latest: [String: PullRunListing] = [:]
@@ -54,8 +56,12 @@ enum DashboardPage {
     }
 
     /// Attainments and pass rates of the school year, as charts with their tables.
-    private static func figures(_ context: PageContext, year: SchoolYear, cache: FiguresCache) throws -> String {
-        let (figures, counted) = try cache.figures(context.gateway, account: context.user, year: year)
+    private static func figures(_ context: PageContext, year: SchoolYear, cache: TimedCache<DashboardFigures>) throws -> String {
+        let account = context.user
+        let view = [account.role.rawValue, account.schools.sorted().joined(separator: "\u{1F}"), account.teacherName ?? "", year.description]
+        let (figures, counted) = try cache.value(view.joined(separator: "\u{1E}")) {
+            try context.gateway.dashboardFigures(visibleTo: account, schoolYear: year)
+        }
         let year = figures.schoolYear.description
         let total = figures.attainments.reduce(0) { $0 + $1.count }
         var html = "<p class=\"hint\">Figures as of \(Timestamp.string(counted).prefix(19).replacingOccurrences(of: "T", with: " ")) UTC; counted again after a minute.</p>"
