@@ -11,6 +11,7 @@ enum Stylesheet {
         caption { text-align: left; font-weight: bold; padding: .3rem 0; }
         a:focus, button:focus, input:focus, select:focus { outline: 3px solid #ffbf47; outline-offset: 1px; }
         .error { color: #b00020; font-weight: bold; }
+        select, input { max-width: 100%; }
         .hint { color: #4a4a4a; font-size: .9rem; }
         form.filters label { margin-left: .5rem; }
         form.filters label:first-child { margin-left: 0; }
