@@ -150,7 +150,7 @@ private let accessHandler: MHD_AccessHandlerCallback = {
             return send(refusal, on: connection)
         }
         guard let spool = MultipartSpool(connection: connection, folder: server.spool, limit: server.options.maximumUploadBytes) else {
-            return send(.html("<!doctype html><title>Bad request</title><p>The upload is not a well-formed form.</p>", status: 400), on: connection)
+            return send(malformedUpload, on: connection)
         }
         pending.upload = spool
         return MHD_Result.YES
@@ -180,7 +180,7 @@ private let accessHandler: MHD_AccessHandlerCallback = {
     } else if pending.tooLarge {
         response = tooLargeResponse(server.options.maximumBodyBytes)
     } else if pending.upload?.failed == true {
-        response = .html("<!doctype html><title>Bad request</title><p>The upload is not a well-formed form.</p>", status: 400)
+        response = malformedUpload
     } else {
         response = server.handler(makeRequest(connection, url: path, method: verb, body: pending.body, upload: pending.upload))
     }
@@ -188,6 +188,9 @@ private let accessHandler: MHD_AccessHandlerCallback = {
     pending.upload?.discardFiles()
     return send(response, on: connection)
 }
+
+private let malformedUpload = ConsoleResponse.html(
+    "<!doctype html><title>Bad request</title><p>The upload is not a well-formed form.</p>", status: 400)
 
 private func tooLargeResponse(_ limit: Int) -> ConsoleResponse {
     .html("<!doctype html><title>Too large</title><p>The request is too large: the limit is \(limit / (1 << 20)) MiB. Go back and choose a smaller file.</p>", status: 413)

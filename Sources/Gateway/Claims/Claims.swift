@@ -15,27 +15,18 @@ public enum ClaimOrigin: String, Sendable, Codable {
 /// A teacher's claim that a student earned (or failed) a credential: District C's spreadsheet
 /// row. The evidence policy checks it like any attainment: a passing claim that no provider result
 /// and no PDF backs raises `evidence_missing` for the teacher.
-public struct Claim: Sendable, Codable {
+@dynamicMemberLookup
+public struct Claim: Sendable {
     public var id: Int
-    public var studentID: String
-    public var credentialCode: String
-    public var examDate: CalendarDate
-    public var outcome: ClaimOutcome
-    public var proctor: String?
-    /// "Last, First", as in the enrollments' Teacher column.
-    public var teacher: String
-    public var origin: ClaimOrigin
+    /// What was logged.
+    public var entry: ClaimEntry
     public var loggedBy: String
     public var loggedAt: String
 
-    enum CodingKeys: String, CodingKey {
-        case id, outcome, proctor, teacher, origin
-        case studentID = "student_id", credentialCode = "credential_code", examDate = "exam_date", loggedBy = "logged_by",
-            loggedAt = "logged_at"
-    }
+    public subscript<Value>(dynamicMember field: KeyPath<ClaimEntry, Value>) -> Value { entry[keyPath: field] }
 }
 
-/// A claim to log: everything but what the store assigns.
+/// A claim as logged: everything but what the store assigns.
 public struct ClaimEntry: Sendable {
     public var studentID: String
     public var credentialCode: String
@@ -114,7 +105,7 @@ extension Gateway {
     static func claims(_ transaction: Transaction, where condition: String, _ arguments: [any SQLBindable]) throws -> [Claim] {
         try transaction.query(
             """
-            SELECT id, student_id, credential_code, exam_date, outcome, proctor, teacher, origin, logged_by, logged_at
+            SELECT id, student_id, credential_code, exam_date, outcome, proctor, teacher, origin, logged_by, logged_at, origin_detail
             FROM claims WHERE \(condition) ORDER BY exam_date DESC, id DESC
             """, arguments
         ).compactMap { row in
@@ -122,9 +113,11 @@ extension Gateway {
                 let origin = row[7].string.flatMap(ClaimOrigin.init)
             else { return nil }
             return Claim(
-                id: row[0].int ?? 0, studentID: row[1].string ?? "", credentialCode: row[2].string ?? "", examDate: date, outcome: outcome,
-                proctor: row[5].string, teacher: row[6].string ?? "", origin: origin, loggedBy: row[8].string ?? "",
-                loggedAt: row[9].string ?? "")
+                id: row[0].int ?? 0,
+                entry: ClaimEntry(
+                    studentID: row[1].string ?? "", credentialCode: row[2].string ?? "", examDate: date, outcome: outcome,
+                    proctor: row[5].string, teacher: row[6].string ?? "", origin: origin, originDetail: row[10].string),
+                loggedBy: row[8].string ?? "", loggedAt: row[9].string ?? "")
         }
     }
 }
