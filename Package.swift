@@ -16,6 +16,8 @@ let package = Package(
         .systemLibrary(name: "CTLS", pkgConfig: "libssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
+        .systemLibrary(name: "CZip", pkgConfig: "libzip", providers: [.apt(["libzip-dev"])]),
+        .systemLibrary(name: "CXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
 
         // Libraries.
         .target(name: "CertGateCore", dependencies: ["CCrypto"]),
@@ -27,6 +29,8 @@ let package = Package(
         .target(name: "MockProvider", dependencies: ["CTLS"]),
         .target(name: "AdapterKit", dependencies: ["CertGateCore", "Fetch"]),
         .target(name: "Matching", dependencies: ["CertGateCore"]),
+        // Excel workbooks (.xlsx) read through libzip and libxml2: teachers' logs.
+        .target(name: "Spreadsheet", dependencies: ["CZip", "CXML2", "CertGateCore"]),
         // The staff web console on libmicrohttpd.
         .target(name: "Console", dependencies: ["CMicroHTTPD", "Gateway", "CertGateCore", "Matching"]),
 
@@ -52,6 +56,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
         .testTarget(name: "AdapterTests", dependencies: ["AdapterKit", "Certiport", "ServSafe", "CertGateCore", "Fetch"]),
         .testTarget(name: "MatchingTests", dependencies: ["Matching", "CertGateCore", "TestSupport"]),
+        .testTarget(name: "SpreadsheetTests", dependencies: ["Spreadsheet", "CertGateCore", "TestSupport"]),
         .testTarget(name: "ManualPDFTests", dependencies: ["ManualPDF", "TestSupport", "FuzzTargets"]),
         .testTarget(name: "MockProviderTests", dependencies: ["MockProvider", "Fetch", "TestSupport"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Store", "TestSupport", "MockProvider", "AdapterKit", "CertGateCore"]),
