@@ -25,7 +25,7 @@ let package = Package(
         .target(name: "Store", dependencies: ["CSQLite", "CertGateCore"]),
         .target(
             name: "Gateway",
-            dependencies: ["CertGateCore", "Fetch", "Store", "AdapterKit", "Certiport", "ServSafe", "MockProvider", "Matching", "ManualPDF"]),
+            dependencies: ["CertGateCore", "Fetch", "Store", "AdapterKit", "Certiport", "ServSafe", "MockProvider", "Matching", "ManualPDF", "Spreadsheet"]),
         .target(name: "MockProvider", dependencies: ["CTLS"]),
         .target(name: "AdapterKit", dependencies: ["CertGateCore", "Fetch"]),
         .target(name: "Matching", dependencies: ["CertGateCore"]),

@@ -36,6 +36,7 @@ public enum Schema {
             proctor          TEXT,
             teacher          TEXT NOT NULL,
             origin           TEXT NOT NULL CHECK (origin IN ('console', 'file')),
+            origin_file      TEXT,
             origin_detail    TEXT,
             logged_by        TEXT NOT NULL,
             logged_at        TEXT NOT NULL,
@@ -43,6 +44,7 @@ public enum Schema {
             UNIQUE (student_id, credential_code, exam_date, teacher)
         );
         CREATE INDEX claims_teacher ON claims (teacher);
+        CREATE INDEX claims_file ON claims (origin_file) WHERE origin_file IS NOT NULL;
         -- A teacher's students, for the console's per-teacher views.
         CREATE INDEX enrollments_teacher ON enrollments (teacher);
         -- The console's dashboard: the years with results, and one school year's attempts.

@@ -70,7 +70,7 @@ enum CommandLineTool {
         MatchRejectCommand.spec, TasksCommand.spec, TaskCloseCommand.spec(dismiss: false), TaskCloseCommand.spec(dismiss: true),
         EvidenceCommands.add, EvidenceCommands.batch, EvidenceCommands.export, AttainmentsCommand.spec, ReportableCommand.spec, ReviewCommand.spec(.approve), ReviewCommand.spec(.reject),
         ReviewCommand.spec(.followUp), CheckCommand.spec, ExportCommand.spec, AuditCommands.verify, AuditCommands.head, AuditCommands.history,
-        MockServeCommand.spec, ReportCommands.nonConcentrators,
+        MockServeCommand.spec, ReportCommands.nonConcentrators, LogsCommands.importLogs,
     ] + UserCommands.all + [ServeCommand.spec] + [
         MockRecordCommand.spec, DemoCommand.spec,
     ]
@@ -95,7 +95,9 @@ enum CommandLineTool {
         if parsed.globals.help { return showHelp(for: command.path) }
         let positionals = Array(parsed.words.dropFirst(command.path.count))
         let required = command.positionals.filter { !$0.hasPrefix("[") }.count
-        guard (required...command.positionals.count).contains(positionals.count) else {
+        // A last positional written `FILE...` takes any number of arguments.
+        let most = command.positionals.last?.hasSuffix("...") == true ? Int.max : command.positionals.count
+        guard (required...most).contains(positionals.count) else {
             let expected = command.positionals.isEmpty ? "no arguments" : command.positionals.joined(separator: " ")
             return usageFailure("expected \(expected), got \(positionals.count) argument(s)", command: command)
         }

@@ -103,13 +103,40 @@ public struct GatewayConfig: Sendable, Codable {
         }
     }
 
+    /// Teachers' logs (`certgate logs import`): the header names each column may have.
+    public struct TeacherLogs: Sendable, Codable {
+        public var columns: [String: [String]]
+
+        public init() {
+            columns = [
+                "student_id": ["Student ID", "Student Number", "Local ID"],
+                "state_student_id": ["State Student Number", "State Student ID", "State ID", "FLEID", "SSID"],
+                "student_name": ["Student Name", "Student", "Name"],
+                "credential": ["Certificate or Component Earned", "Certification", "Certificate", "Credential", "Industry Certification",
+                               "Credential Code"],
+                "exam_date": ["Exam Date", "Date", "Date Earned", "Test Date"],
+                "outcome": ["Result", "Pass/Fail", "Passed", "Outcome"],
+                "proctor": ["Exam Proctor", "Proctor", "Proctored By"],
+                "teacher": ["CTE Course Teacher", "Teacher", "Course Teacher", "Instructor"],
+                "course": ["Course Name", "Course", "Course Number"],
+            ]
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            columns = try container.decodeIfPresent([String: [String]].self, forKey: .columns) ?? TeacherLogs().columns
+        }
+    }
+
     public var http: HTTP
     public var roster: Roster
     public var evidence: Evidence
     public var console: Console
+    public var teacherLogs: TeacherLogs
 
     enum CodingKeys: String, CodingKey {
         case http, roster, evidence, console
+        case teacherLogs = "teacher_logs"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -118,6 +145,7 @@ public struct GatewayConfig: Sendable, Codable {
         roster = try container.decode(Roster.self, forKey: .roster)
         evidence = try container.decodeIfPresent(Evidence.self, forKey: .evidence) ?? Evidence()
         console = try container.decodeIfPresent(Console.self, forKey: .console) ?? Console()
+        teacherLogs = try container.decodeIfPresent(TeacherLogs.self, forKey: .teacherLogs) ?? TeacherLogs()
     }
 
     /// Reads `gateway.json` from a configuration folder.
