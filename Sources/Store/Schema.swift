@@ -41,6 +41,9 @@ public enum Schema {
             logged_by        TEXT NOT NULL,
             logged_at        TEXT NOT NULL,
             updated_at       TEXT NOT NULL,
+            -- What the checks found backs the claim (a provider result, a certificate PDF), and when.
+            verified_by      TEXT,
+            verified_at      TEXT,
             UNIQUE (student_id, credential_code, exam_date, teacher)
         );
         CREATE INDEX claims_teacher ON claims (teacher);

@@ -1,6 +1,7 @@
 import CertGateCore
 import Foundation
 import Gateway
+import MockProvider
 import TestSupport
 import Testing
 
@@ -75,5 +76,90 @@ import Testing
         // Without a teacher column or --teacher, rows are refused, saying why.
         let anonymous = try #require(try gateway.importTeacherLogs([log]).files.first)
         #expect(anonymous.new == 0 && anonymous.problems.count == 2 && anonymous.problems[0].message.contains("--teacher"))
+    }
+}
+
+/// The reconciliation: claims against week 1's provider results, every planted disagreement found
+/// and nothing that agrees flagged.
+@Suite struct ReconciliationTests {
+    static func district(_ change: @escaping (inout [String: Any]) -> Void = { _ in }) throws -> (TemporaryDirectory, Gateway) {
+        let directory = try TemporaryDirectory()
+        let gateway = try Gateway(
+            databasePath: directory.file("certgate.db"), configDirectory: try TestConfig.make(in: directory), actor: "clerk")
+        _ = try gateway.importRoster(
+            rosterPath: Fixtures.path("mocks/roster/roster.csv"), enrollmentsPath: Fixtures.path("mocks/roster/enrollments.csv"))
+        let feeds = try LoopbackServer(handler: CassettePlayer(cassettes: try Cassette.loadAll(directory: Fixtures.path("mocks/feeds"))).respond)
+        var pull = PullOptions()
+        pull.since = CalendarDate(parsing: "2026-01-05")
+        pull.until = CalendarDate(parsing: "2026-01-11")
+        pull.baseURLs = ["certiport": feeds.baseURL + "/certiport", "servsafe": feeds.baseURL + "/servsafe"]
+        pull.environment = TestConfig.credentials
+        _ = try gateway.pull(pull)
+        return (directory, gateway)
+    }
+
+    /// Six claims: two that agree, three conflicts, one without evidence.
+    static let log = """
+        Student ID,Credential,Exam Date,Result,CTE Course Teacher
+        S100100,MOS-EXCEL,2026-01-06,pass,"Rivera, Ana"
+        S100103,MOS-POWERPOINT,2026-01-20,pass,"Rivera, Ana"
+        S100101,MOS-WORD,2026-01-06,pass,"Rivera, Ana"
+        S100105,SERVSAFE-MANAGER,2026-01-06,fail,"Okafor, Daniel"
+        S100106,SERVSAFE-MANAGER,2026-01-06,fail,"Okafor, Daniel"
+        S100104,MOS-WORD,2026-01-08,pass,"Rivera, Ana"
+
+        """
+
+    @Test func everyDisagreementIsFoundAndNothingThatAgreesIsFlagged() throws {
+        let (directory, gateway) = try Self.district()
+        let summary = try gateway.importTeacherLogs([try directory.write("logs.csv", Self.log)])
+        #expect(summary.files.first?.new == 6 && summary.files.first?.problems.isEmpty == true)
+        func claim(_ student: String) throws -> Claim { try #require(try gateway.claims(student: student).first) }
+        func tasks(_ kind: TaskKind, _ student: String) throws -> [TaskListing] {
+            var filter = TaskFilter(kind: kind)
+            filter.student = student
+            return try gateway.tasks(filter)
+        }
+        // Agree: verified, with what verified them, and no task.
+        #expect(try claim("S100100").verifiedBy == "provider result 1")
+        #expect(try claim("S100105").verifiedBy?.contains("not passed") == true)
+        for student in ["S100100", "S100105"] {
+            #expect(try tasks(.claimConflict, student).isEmpty && tasks(.evidenceMissing, student).filter { $0.subjectType == "claim" }.isEmpty)
+        }
+        // Disagree: to the school lead, with both values.
+        let date = try #require(try tasks(.claimConflict, "S100103").first)
+        #expect(date.assigneeRole == .schoolLead && date.explanation.contains("2026-01-20") && date.explanation.contains("2026-01-07"))
+        #expect(try tasks(.claimConflict, "S100101").first?.explanation.contains("failed attempt on 2026-01-06") == true)
+        #expect(try tasks(.claimConflict, "S100106").first?.explanation.contains("reports a pass on 2026-01-06") == true)
+        #expect(try [claim("S100103"), claim("S100101"), claim("S100106")].allSatisfy { $0.verifiedBy == nil })
+        // No evidence: the teacher's evidence_missing.
+        #expect(try tasks(.evidenceMissing, "S100104").contains { $0.subjectType == "claim" && $0.assigneeRole == .cteTeacher })
+        #expect(try gateway.tasks(TaskFilter(kind: .claimConflict)).count == 3)
+
+        // Attainments no teacher logged, in the schools whose teachers log: information for the lead.
+        let unlogged = try gateway.tasks(TaskFilter(kind: .unloggedAttainment))
+        #expect(!unlogged.isEmpty && unlogged.allSatisfy { $0.assigneeRole == .schoolLead })
+        let claimed = try gateway.attainments(student: "S100100").first { $0.credentialCode == "MOS-EXCEL" }
+        #expect(!unlogged.contains { $0.subjectID == "\(claimed?.id ?? 0)" })
+        #expect(unlogged.contains { $0.explanation.contains("Digital Literacy") && $0.explanation.contains("student S100104") },
+            "week 1's IC3 pass by S100104 (Westview, whose teachers log) is in no log: \(unlogged.map(\.explanation))")
+        // Logged on a wrong date is a conflict, not also unlogged.
+        #expect(!unlogged.contains { $0.explanation.contains("student S100103") })
+
+        // The teacher corrects the date: the conflict clears and the claim is verified.
+        _ = try gateway.importTeacherLogs([try directory.write("logs.csv", Self.log.replacingOccurrences(of: "MOS-POWERPOINT,2026-01-20", with: "MOS-POWERPOINT,2026-01-07"))])
+        #expect(try tasks(.claimConflict, "S100103").isEmpty)
+        #expect(try gateway.claims(student: "S100103").first?.verifiedBy?.hasPrefix("provider result") == true)
+    }
+
+    @Test func aDistrictCanTurnUnloggedAttainmentsOff() throws {
+        let (directory, gateway) = try Self.district()
+        let rules = directory.file("config/rules.json")
+        var object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: rules))) as! [String: Any]
+        object["reconcile"] = ["unlogged_attainments": false]
+        try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: rules))
+        _ = try gateway.importTeacherLogs([try directory.write("logs.csv", Self.log)])
+        #expect(try gateway.tasks(TaskFilter(kind: .unloggedAttainment)).isEmpty)
+        #expect(try gateway.tasks(TaskFilter(kind: .claimConflict)).count == 3)
     }
 }

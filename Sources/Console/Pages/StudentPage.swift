@@ -24,7 +24,7 @@ enum StudentPage {
         if context.mayChange { actions.append("<a href=\"/certificates/upload?student=\(HTML.queryValue(id))\">Upload a certificate</a>") }
         if context.user.role == .cteTeacher { actions.append("<a href=\"/certificates/log?student=\(HTML.queryValue(id))\">Log a certificate</a>") }
         let claims = try context.gateway.claims(student: id).map {
-            [$0.credentialCode, $0.examDate.description, $0.outcome.rawValue, $0.proctor ?? "", $0.teacher]
+            [$0.credentialCode, $0.examDate.description, $0.outcome.rawValue, $0.proctor ?? "", $0.teacher, $0.verifiedBy ?? "not yet"]
         }
         let evidence = try context.gateway.evidence(student: id)
         let evidenceRows = evidence.map { item in
@@ -44,7 +44,7 @@ enum StudentPage {
             \(table("Exam results", ["Provider", "Exam", "Date", "Outcome", "Match"], results))
             \(table("Attainments", ["Credential", "Earned", "Source", "Review", "PDFs"], attainments))
             \(evidenceTable)
-            \(table("Teachers' claims", ["Credential", "Exam date", "Result", "Proctor", "Teacher"], claims))
+            \(table("Teachers' claims", ["Credential", "Exam date", "Result", "Proctor", "Teacher", "Verified by"], claims))
             \(table("Open tasks", ["Kind", "Due", "What to do"], tasks))
             \(table("History of the student record", ["When", "Who", "What"], history))
             """

@@ -53,13 +53,15 @@ struct CheckData {
         var textDetail: String?
     }
 
-    /// A teacher's passing claim (failed claims need no evidence).
+    /// A teacher's claim.
     struct Claim {
         var id: Int
         var studentID: String
         var credential: String
         var examDate: CalendarDate
+        var passed: Bool
         var teacher: String
+        var verifiedBy: String?
     }
 
     var students: [String: Student] = [:]
@@ -135,13 +137,13 @@ struct CheckData {
         }
         data.attainments = try readAttainments(transaction, scoped: scoped)
         try transaction.forEach(
-            "SELECT id, student_id, credential_code, exam_date, teacher FROM claims WHERE outcome = 'pass'"
-                + (scoped ? " AND student_id IN (SELECT student_id FROM temp.scope_students)" : "") + " ORDER BY id"
+            "SELECT id, student_id, credential_code, exam_date, teacher, outcome, verified_by FROM claims"
+                + (scoped ? " WHERE student_id IN (SELECT student_id FROM temp.scope_students)" : "") + " ORDER BY id"
         ) { row in
             guard let date = row[3].string.flatMap({ CalendarDate(parsing: $0) }) else { return }
             data.claims.append(
                 Claim(id: row[0].int ?? 0, studentID: row[1].string ?? "", credential: row[2].string ?? "", examDate: date,
-                      teacher: strings.intern(row[4].string) ?? ""))
+                      passed: row[5].string == "pass", teacher: strings.intern(row[4].string) ?? "", verifiedBy: row[6].string))
         }
         try transaction.forEach(
             "SELECT id, sha256, student_id, credential_code, text_status, text_detail FROM evidence ORDER BY id"

@@ -73,6 +73,7 @@ struct CheckRun {
                 found.cancel()
                 throw error
             }
+            try updateClaimVerification(checks.claimVerifications(), transaction, now: now)
             summary.tasksOpened = tasks.opened
             summary.tasksResolved = try tasks.resolveCleared(transaction) { key in
                 // Whether a cause cleared only a run that reads everything can tell.
@@ -92,6 +93,16 @@ struct CheckRun {
         }
         result.seconds = Date().timeIntervalSince(now)
         return result
+    }
+
+    /// Claims that agree with a provider result or a PDF are marked verified, with what verified
+    /// them (District C's notes column, kept by the machine); those that no longer agree are unmarked.
+    private func updateClaimVerification(_ changes: [(claim: Int, verifiedBy: String?)], _ transaction: Transaction, now: Date) throws {
+        for change in changes {
+            try transaction.execute(
+                "UPDATE claims SET verified_by = ?, verified_at = ? WHERE id = ?",
+                [change.verifiedBy, change.verifiedBy == nil ? nil : Timestamp.string(now), change.claim])
+        }
     }
 
     /// Reportable for Perkins: a concentrator's approved attainment of a reportable credential,

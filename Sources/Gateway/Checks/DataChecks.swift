@@ -31,11 +31,11 @@ struct DataChecks {
         try certificates(emit)
     }
 
-    private var due: CalendarDate { today.adding(days: rules.taskDueDays) }
+    var due: CalendarDate { today.adding(days: rules.taskDueDays) }
 
-    private func school(_ student: String?) -> String? { student.flatMap { data.students[$0]?.school } }
+    func school(_ student: String?) -> String? { student.flatMap { data.students[$0]?.school } }
 
-    private func credentialName(_ code: String) -> String { catalog.credential(code)?.name ?? code }
+    func credentialName(_ code: String) -> String { catalog.credential(code)?.name ?? code }
 
     /// Evidence the policy asks for: a provider score report (a stored result), a PDF, or both.
     func evidence(_ emit: (Condition) throws -> Void) rethrows {
@@ -62,28 +62,6 @@ struct DataChecks {
                         + "). Attach it with certgate evidence add.",
                     role: .cteTeacher, school: school(attainment.studentID),
                     due: attainment.earnedOn.adding(days: rules.evidence.graceDays)))
-        }
-    }
-
-    /// A teacher's passing claim needs what backs any attainment: a provider result or a PDF of
-    /// that credential for that student. Until one arrives the teacher has an `evidence_missing`.
-    func claims(_ emit: (Condition) throws -> Void) rethrows {
-        guard !data.claims.isEmpty else { return }
-        var backed: Set<String> = []
-        for attainment in data.attainments where attainment.reviewStatus != "rejected" {
-            if attainment.source == "report" || attainment.resultID != nil || attainment.pdfCount > 0 {
-                backed.insert(attainment.studentID + "\u{1F}" + attainment.credential)
-            }
-        }
-        for evidence in data.evidence { backed.insert(evidence.studentID + "\u{1F}" + evidence.credential) }
-        for claim in data.claims where !backed.contains(claim.studentID + "\u{1F}" + claim.credential) {
-            try emit(
-                Condition(
-                    kind: .evidenceMissing, subjectType: "claim", subjectID: "\(claim.id)",
-                    explanation: "Claim \(claim.id): \(claim.teacher) logged \(credentialName(claim.credential)) passed by student "
-                        + "\(claim.studentID) on \(claim.examDate), but there is no provider result and no certificate PDF for it. "
-                        + "Upload the certificate PDF (console: Upload a certificate; or certgate evidence add).",
-                    role: .cteTeacher, school: school(claim.studentID), due: claim.examDate.adding(days: rules.evidence.graceDays)))
         }
     }
 

@@ -22,6 +22,10 @@ public struct Claim: Sendable {
     public var entry: ClaimEntry
     public var loggedBy: String
     public var loggedAt: String
+    /// What the checks found backs it (a provider result, a certificate PDF), and when; nil
+    /// while nothing does.
+    public var verifiedBy: String?
+    public var verifiedAt: String?
 
     public subscript<Value>(dynamicMember field: KeyPath<ClaimEntry, Value>) -> Value { entry[keyPath: field] }
 }
@@ -105,7 +109,8 @@ extension Gateway {
     static func claims(_ transaction: Transaction, where condition: String, _ arguments: [any SQLBindable]) throws -> [Claim] {
         try transaction.query(
             """
-            SELECT id, student_id, credential_code, exam_date, outcome, proctor, teacher, origin, logged_by, logged_at, origin_detail
+            SELECT id, student_id, credential_code, exam_date, outcome, proctor, teacher, origin, logged_by, logged_at, origin_detail,
+                   verified_by, verified_at
             FROM claims WHERE \(condition) ORDER BY exam_date DESC, id DESC
             """, arguments
         ).compactMap { row in
@@ -117,7 +122,7 @@ extension Gateway {
                 entry: ClaimEntry(
                     studentID: row[1].string ?? "", credentialCode: row[2].string ?? "", examDate: date, outcome: outcome,
                     proctor: row[5].string, teacher: row[6].string ?? "", origin: origin, originDetail: row[10].string),
-                loggedBy: row[8].string ?? "", loggedAt: row[9].string ?? "")
+                loggedBy: row[8].string ?? "", loggedAt: row[9].string ?? "", verifiedBy: row[11].string, verifiedAt: row[12].string)
         }
     }
 }

@@ -82,7 +82,29 @@ public struct Rules: Sendable, Codable {
         enum CodingKeys: String, CodingKey { case programCodes = "program_codes" }
     }
 
+    /// How teachers' claims are compared with what providers and PDFs say.
+    public struct Reconcile: Sendable, Codable {
+        /// Days a claim's exam date may be from the provider's date and still agree.
+        public var dateToleranceDays = 7
+        /// Raise `unlogged_attainment` for attainments no teacher logged (in schools and years
+        /// whose teachers keep logs).
+        public var unloggedAttainments = true
+
+        init() {}
+
+        enum CodingKeys: String, CodingKey {
+            case dateToleranceDays = "date_tolerance_days", unloggedAttainments = "unlogged_attainments"
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            dateToleranceDays = try container.decodeIfPresent(Int.self, forKey: .dateToleranceDays) ?? 7
+            unloggedAttainments = try container.decodeIfPresent(Bool.self, forKey: .unloggedAttainments) ?? true
+        }
+    }
+
     public var schoolYearStartMonth: Int
+    public var reconcile: Reconcile
     public var evidence: Evidence
     public var retakes: [RetakeRule]
     public var expiringWindowDays: Int
@@ -103,6 +125,7 @@ public struct Rules: Sendable, Codable {
         taskDueDays = try container.decode(Int.self, forKey: .taskDueDays)
         district = try container.decode(District.self, forKey: .district)
         florida = try container.decodeIfPresent(Florida.self, forKey: .florida)
+        reconcile = try container.decodeIfPresent(Reconcile.self, forKey: .reconcile) ?? Reconcile()
         let information = try container.decodeIfPresent([String].self, forKey: .informationTasks) ?? []
         informationTasks = []
         for name in information {
@@ -116,7 +139,7 @@ public struct Rules: Sendable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case evidence, retakes, district, florida
+        case evidence, retakes, district, florida, reconcile
         case informationTasks = "information_tasks"
         case schoolYearStartMonth = "school_year_start_month", expiringWindowDays = "expiring_window_days"
         case taskDueDays = "task_due_days"

@@ -42,6 +42,12 @@ public enum TaskKind: String, Sendable, CaseIterable, Codable {
     /// No student of a school is flagged as a CTE concentrator, so none of its attainments counts
     /// for Perkins 5S1 (one task for the cause).
     case missingConcentratorFlags = "missing_concentrator_flags"
+    /// A teacher's claim disagrees with the provider: logged as passed where the provider reports
+    /// a failed attempt (or the reverse), or on a date far from the provider's.
+    case claimConflict = "claim_conflict"
+    /// An attainment backed by a provider result or a PDF that no teacher logged, in a school and
+    /// year whose teachers keep logs (rules.json `reconcile.unlogged_attainments` turns it off).
+    case unloggedAttainment = "unlogged_attainment"
 
     /// Kinds raised once for a cause that many records share (a school, a year, an exam code, a
     /// credential), naming how many records it covers: their subjects are not single records.
