@@ -70,7 +70,7 @@ enum CommandLineTool {
         MatchRejectCommand.spec, TasksCommand.spec, TaskCloseCommand.spec(dismiss: false), TaskCloseCommand.spec(dismiss: true),
         EvidenceCommands.add, EvidenceCommands.batch, EvidenceCommands.export, AttainmentsCommand.spec, ReportableCommand.spec, ReviewCommand.spec(.approve), ReviewCommand.spec(.reject),
         ReviewCommand.spec(.followUp), CheckCommand.spec, ExportCommand.spec, AuditCommands.verify, AuditCommands.head, AuditCommands.history,
-        MockServeCommand.spec, ReportCommands.nonConcentrators, LogsCommands.importLogs,
+        MockServeCommand.spec, ReportCommands.nonConcentrators, LogsCommands.importLogs, ReconcileCommand.spec,
     ] + UserCommands.all + [ServeCommand.spec] + [
         MockRecordCommand.spec, DemoCommand.spec,
     ]

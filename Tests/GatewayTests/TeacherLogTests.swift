@@ -146,6 +146,17 @@ import Testing
         // Logged on a wrong date is a conflict, not also unlogged.
         #expect(!unlogged.contains { $0.explanation.contains("student S100103") })
 
+        // The report, per school and teacher.
+        let report = try gateway.reconcile(schoolYear: SchoolYear(parsing: "2025-26"), school: nil)
+        let rivera = report.counts.filter { $0.teacher == "Rivera, Ana" }.reduce(into: (claims: 0, verified: 0, conflicts: 0, missing: 0)) {
+            $0.claims += $1.claims; $0.verified += $1.verified; $0.conflicts += $1.conflicts; $0.missing += $1.evidenceMissing
+        }
+        #expect(rivera.claims == 4 && rivera.verified == 1 && rivera.conflicts == 2 && rivera.missing == 1, "\(rivera)")
+        // The import's checks saw its own students; reconcile's run sees every attainment of the logged schools.
+        let allUnlogged = try gateway.tasks(TaskFilter(kind: .unloggedAttainment))
+        #expect(allUnlogged.count >= unlogged.count && report.counts.filter { $0.teacher == nil }.reduce(0) { $0 + $1.unlogged } == allUnlogged.count)
+        #expect(report.claims.first { $0.studentID == "S100106" }?.status == .conflict)
+
         // The teacher corrects the date: the conflict clears and the claim is verified.
         _ = try gateway.importTeacherLogs([try directory.write("logs.csv", Self.log.replacingOccurrences(of: "MOS-POWERPOINT,2026-01-20", with: "MOS-POWERPOINT,2026-01-07"))])
         #expect(try tasks(.claimConflict, "S100103").isEmpty)
