@@ -66,14 +66,14 @@ format:
 clean:
 	rm -rf .build
 
-## fuzz: libFuzzer on the CSV reader, both report parsers and the PDF validator
+## fuzz: libFuzzer on the CSV reader, both report parsers, the PDF validator and the .xlsx reader
 ##       (FUZZ_SECONDS each, default 60; findings land in .build-fuzz/findings)
 FUZZ_SECONDS ?= 60
 fuzz: deps
 	$(SWIFT) build -c release --scratch-path .build-fuzz --product certgate-fuzz \
 		-Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING -Xswiftc -use-ld=lld
 	@mkdir -p .build-fuzz/findings
-	@for target in csv certiport servsafe pdf; do \
+	@for target in csv certiport servsafe pdf xlsx; do \
 		mkdir -p .build-fuzz/corpus/$$target; cp -n Tests/Fixtures/fuzz/$$target/* .build-fuzz/corpus/$$target/ 2>/dev/null; \
 		echo "fuzzing $$target for $(FUZZ_SECONDS) s"; \
 		CERTGATE_FUZZ_TARGET=$$target .build-fuzz/release/certgate-fuzz .build-fuzz/corpus/$$target \

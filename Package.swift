@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "ServSafe", dependencies: ["AdapterKit", "CertGateCore", "Fetch"], path: "adapters/ServSafe"),
         .target(name: "ManualPDF", dependencies: ["CZlib", "CertGateCore", "Matching"], path: "adapters/ManualPDF"),
 
-        .target(name: "FuzzTargets", dependencies: ["AdapterKit", "CertGateCore", "Certiport", "ServSafe", "ManualPDF", "Fetch"]),
+        .target(name: "FuzzTargets", dependencies: ["AdapterKit", "CertGateCore", "Certiport", "ServSafe", "ManualPDF", "Fetch", "Spreadsheet"]),
 
         // Executables: thin front ends over the libraries.
         .executableTarget(

@@ -5,12 +5,13 @@ import Fetch
 import Foundation
 import ManualPDF
 import ServSafe
+import Spreadsheet
 
 /// The parsers that read untrusted bytes, each run over one input: what `make fuzz` drives with
 /// libFuzzer, and what the regression test replays the committed corpus through. Errors are the
 /// expected answer to bad input; a crash, a hang or a sanitizer report is a bug.
 public enum FuzzTarget: String, CaseIterable, Sendable {
-    case csv, certiport, servsafe, pdf
+    case csv, certiport, servsafe, pdf, xlsx
 
     static let certiportAdapter = try! CertiportAdapter(
         provider: ProviderSettings(id: "certiport", name: "fuzz", style: "certiport", baseURL: "http://127.0.0.1:1", timeZone: "America/New_York"))
@@ -33,6 +34,13 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .servsafe:
             guard let documents = try? Self.servSafeAdapter.documents(fromExport: bytes, name: "fuzz.json", readAt: Date()) else { return 0 }
             for document in documents { try? Self.servSafeAdapter.parse(document) { _ in count += 1 } }
+        case .xlsx:
+            // Small limits: the fuzzer's memory is small, and the limits are what is under test.
+            var limits = Workbook.Limits()
+            limits.rows = 1000
+            limits.partBytes = 4 << 20
+            guard let workbook = try? Workbook(bytes: bytes, name: "fuzz.xlsx", limits: limits) else { return 0 }
+            for sheet in workbook.sheets { try? workbook.rows(of: sheet) { _, cells in count += cells.count } }
         case .pdf:
             if let pdf = try? CertificatePDF(bytes: bytes, maximumSize: 1 << 20) {
                 _ = pdf.read(firstName: "Ana", lastName: "Diaz", credentialName: "CompTIA A+", examCodes: ["220-1101"], verificationCode: "X")

@@ -30,10 +30,20 @@ public final class Workbook {
     private let archive: ZipArchive
     private let sharedStrings: [String]
 
-    public init(path: String, limits: Limits = Limits()) throws {
+    public convenience init(path: String, limits: Limits = Limits()) throws {
         var zipLimits = ZipArchive.Limits()
         zipLimits.entryBytes = limits.partBytes
-        let archive = try ZipArchive(path: path, limits: zipLimits)
+        try self.init(archive: try ZipArchive(path: path, limits: zipLimits), limits: limits)
+    }
+
+    /// A workbook in memory; `name` is what messages call it.
+    public convenience init(bytes: [UInt8], name: String, limits: Limits = Limits()) throws {
+        var zipLimits = ZipArchive.Limits()
+        zipLimits.entryBytes = limits.partBytes
+        try self.init(archive: try ZipArchive(bytes: bytes, name: name, limits: zipLimits), limits: limits)
+    }
+
+    private init(archive: ZipArchive, limits: Limits) throws {
         self.archive = archive
         name = archive.name
         self.limits = limits

@@ -16,6 +16,8 @@ final class ZipArchive {
     let name: String
     let limits: Limits
     private let archive: OpaquePointer
+    /// The bytes of an archive opened from memory (libzip reads them until it is closed).
+    private var buffer: UnsafeMutableRawBufferPointer?
 
     init(path: String, limits: Limits = Limits()) throws {
         name = (path as NSString).lastPathComponent
@@ -25,13 +27,43 @@ final class ZipArchive {
             throw SpreadsheetError(name, error == ZIP_ER_NOZIP ? "not an .xlsx workbook (not a zip file)" : "cannot be opened (libzip error \(error))")
         }
         self.archive = archive
+        try checkEntries()
+    }
+
+    /// An archive in memory (the fuzzer's input, an upload).
+    init(bytes: [UInt8], name: String, limits: Limits = Limits()) throws {
+        self.name = name
+        self.limits = limits
+        let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: 1)
+        copy.copyBytes(from: bytes)
+        var error = zip_error_t()
+        zip_error_init(&error)
+        defer { zip_error_fini(&error) }
+        guard let source = zip_source_buffer_create(copy.baseAddress, UInt64(bytes.count), 0, &error) else {
+            copy.deallocate()
+            throw SpreadsheetError(name, "cannot be read")
+        }
+        guard let archive = zip_open_from_source(source, ZIP_RDONLY, &error) else {
+            zip_source_free(source)
+            copy.deallocate()
+            throw SpreadsheetError(name, zip_error_code_zip(&error) == ZIP_ER_NOZIP ? "not an .xlsx workbook (not a zip file)" : "cannot be opened")
+        }
+        self.archive = archive
+        buffer = copy
+        try checkEntries()
+    }
+
+    private func checkEntries() throws {
         let count = zip_get_num_entries(archive, 0)
         guard count >= 0, count <= Int64(limits.entries) else {
             throw SpreadsheetError(name, "has \(count) parts; a workbook has far fewer (at most \(limits.entries) are read)")
         }
     }
 
-    deinit { zip_close(archive) }
+    deinit {
+        zip_close(archive)
+        buffer?.deallocate()
+    }
 
     func contains(_ entry: String) -> Bool { zip_name_locate(archive, entry, 0) >= 0 }
 

@@ -80,6 +80,26 @@ defer { if !arguments.contains("--keep") { try? FileManager.default.removeItem(a
         "console: a 1 GiB upload", String(format: "refused in %.1f ms", uploads.refusedGiBMilliseconds),
         "(\(uploads.refusedGiBStatus), from its Content-Length, before any of the body was sent)")
 }
+/// A 50-school district's year of teachers' logs reconciled (issue 14's target: under 10 s).
+@MainActor func reconciliation() throws {
+    print("reconciliation: a 50-school district's year (5,000 claims in 300 teachers' logs, 8,000 provider results)")
+    let certgate = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("certgate").path
+    let figures = try ReconcileBenchmark(certgate: certgate, directory: directory).run()
+    report(
+        "reconcile: \(figures.claims) claims in \(figures.files) logs against 8000 results", String(format: "%.1f s", figures.logsImport + figures.reconcile),
+        String(format: "(results import %.1f s; logs import %.1f s, reconcile %.1f s; peak memory %.0f MiB)", figures.resultsImport,
+            figures.logsImport, figures.reconcile, figures.peakMiB))
+    report(
+        "reconcile: planted disagreements found", "\(figures.found.conflicts) of \(figures.planted.dates + figures.planted.failed) conflicts, \(figures.found.missing) of \(figures.planted.missing) missing",
+        "(\(figures.planted.dates) dates a month off, \(figures.planted.failed) passes the provider failed, \(figures.planted.missing) with no result; \(figures.found.verified) of \(figures.agreeing) agreeing claims verified)")
+}
+// --reconcile-only: that alone.
+if arguments.contains("--reconcile-only") {
+    try reconciliation()
+    print("\n| measure | figure | detail |\n|---|---|---|")
+    for (what, figure, detail) in rows { print("| \(what) | \(figure) | \(detail) |") }
+    exit(0)
+}
 // --console-only: that alone.
 if arguments.contains("--console-only") {
     try consoleUnderLoad()
@@ -325,6 +345,7 @@ do {
 }
 
 try consoleUnderLoad()
+try reconciliation()
 
 report("peak memory of the benchmark process", String(format: "%.0f MiB", peakMemoryMiB()))
 
