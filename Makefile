@@ -2,7 +2,7 @@
 # each first installs the Debian packages that are missing.
 
 SWIFT ?= swift
-APT_PACKAGES := libcurl4-openssl-dev libsqlite3-dev libssl-dev zlib1g-dev libmicrohttpd-dev libzip-dev libxml2-dev pkg-config sqlite3
+APT_PACKAGES := libcurl4-openssl-dev libsqlite3-dev libssl-dev zlib1g-dev libmicrohttpd-dev libzip-dev libxml2-dev libxlsxwriter-dev pkg-config sqlite3
 # The browser tests' headless Chromium and its WebDriver: installed by `make test` only.
 TEST_PACKAGES := chromium chromium-driver
 DB ?= ./certgate.db

@@ -18,6 +18,7 @@ let package = Package(
         .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
         .systemLibrary(name: "CZip", pkgConfig: "libzip", providers: [.apt(["libzip-dev"])]),
         .systemLibrary(name: "CXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CXLSXWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
 
         // Libraries.
         .target(name: "CertGateCore", dependencies: ["CCrypto"]),
@@ -29,8 +30,8 @@ let package = Package(
         .target(name: "MockProvider", dependencies: ["CTLS"]),
         .target(name: "AdapterKit", dependencies: ["CertGateCore", "Fetch"]),
         .target(name: "Matching", dependencies: ["CertGateCore"]),
-        // Excel workbooks (.xlsx) read through libzip and libxml2: teachers' logs.
-        .target(name: "Spreadsheet", dependencies: ["CZip", "CXML2", "CertGateCore"]),
+        // Excel workbooks (.xlsx): read through libzip and libxml2 (teachers' logs), written through libxlsxwriter (reports).
+        .target(name: "Spreadsheet", dependencies: ["CZip", "CXML2", "CXLSXWriter", "CertGateCore"]),
         // The staff web console on libmicrohttpd.
         .target(name: "Console", dependencies: ["CMicroHTTPD", "Gateway", "CertGateCore", "Matching"]),
 
@@ -43,7 +44,7 @@ let package = Package(
 
         // Executables: thin front ends over the libraries.
         .executableTarget(
-            name: "certgate", dependencies: ["Gateway", "CertGateCore", "Store", "MockProvider", "AdapterKit", "Matching", "Console"]),
+            name: "certgate", dependencies: ["Gateway", "CertGateCore", "Store", "MockProvider", "AdapterKit", "Matching", "Console", "Spreadsheet"]),
         .executableTarget(
             name: "certgate-bench", dependencies: ["Gateway", "CertGateCore", "Store", "Fetch", "MockProvider", "Matching", "Console"]),
 

@@ -156,6 +156,10 @@ import Testing
         let allUnlogged = try gateway.tasks(TaskFilter(kind: .unloggedAttainment))
         #expect(allUnlogged.count >= unlogged.count && report.counts.filter { $0.teacher == nil }.reduce(0) { $0 + $1.unlogged } == allUnlogged.count)
         #expect(report.claims.first { $0.studentID == "S100106" }?.status == .conflict)
+        let central = report.sheets(school: "Central High School")
+        #expect(central.map(\.name) == ["Summary", "Claims", "Unlogged attainments"])
+        #expect(central[1].rows.dropFirst().allSatisfy { $0.count == central[1].rows[0].count })
+        #expect(central[1].rows.contains { $0[1] == "S100106" && $0[5] == "conflict" })
 
         // The teacher corrects the date: the conflict clears and the claim is verified.
         _ = try gateway.importTeacherLogs([try directory.write("logs.csv", Self.log.replacingOccurrences(of: "MOS-POWERPOINT,2026-01-20", with: "MOS-POWERPOINT,2026-01-07"))])

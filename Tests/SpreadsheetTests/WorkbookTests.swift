@@ -42,3 +42,20 @@ import Testing
         #expect(error?.description.hasPrefix(file) == true)
     }
 }
+
+/// Reports written through libxlsxwriter, read back through the reader.
+@Suite struct WorkbookWriterTests {
+    @Test func writtenSheetsReadBackAsText() throws {
+        let bytes = try WorkbookWriter.bytes([
+            .init(name: "Claims", rows: [["Teacher", "Detail"], ["Rivera, Ana", "=HYPERLINK(\"http://evil.example\")"], ["Chen, Wei", "-12"]]),
+            .init(name: "Claims", rows: [["Again"]]),
+            .init(name: "A name with [brackets] that is far too long for Excel", rows: []),
+        ])
+        let workbook = try Workbook(bytes: bytes, name: "report.xlsx")
+        #expect(workbook.sheets.map(\.name) == ["Claims", "Claims (2)", "A name with -brackets- that is "])
+        var rows: [[String]] = []
+        try workbook.rows(of: workbook.sheets[0]) { _, cells in rows.append(cells) }
+        // A value that looks like a formula is stored as text: it stays the text it was.
+        #expect(rows == [["Teacher", "Detail"], ["Rivera, Ana", "=HYPERLINK(\"http://evil.example\")"], ["Chen, Wei", "-12"]])
+    }
+}

@@ -93,6 +93,29 @@ public struct Reconciliation: Sendable, Encodable {
         try container.encode(unlogged, forKey: .unlogged)
     }
 
+    /// The schools in the report.
+    public var schools: [String] { Set(claims.map(\.school) + unlogged.map { $0.school ?? "" }).sorted() }
+
+    /// One school's report for a person to open: its counts, its claims with their status, and
+    /// its attainments no teacher logged, as sheets of rows with a header each.
+    public func sheets(school: String) -> [(name: String, rows: [[String]])] {
+        let counts = [["Teacher", "Claims", "Verified", "Conflicts", "Evidence missing", "Unlogged"]]
+            + self.counts.filter { $0.school == school }.map {
+                [$0.teacher ?? "(attainments no teacher logged)", "\($0.claims)", "\($0.verified)", "\($0.conflicts)", "\($0.evidenceMissing)",
+                 "\($0.unlogged)"]
+            }
+        let claims = [["Teacher", "Student ID", "Credential", "Exam date", "Logged result", "Status", "Detail", "Where logged"]]
+            + self.claims.filter { $0.school == school }.map {
+                [$0.teacher, $0.studentID, $0.credentialCode, $0.examDate, $0.outcome.rawValue, $0.status.rawValue.replacingOccurrences(of: "_", with: " "),
+                 $0.detail, $0.origin]
+            }
+        let unlogged = [["Student ID", "Credential", "Earned", "Backed by"]]
+            + self.unlogged.filter { ($0.school ?? "") == school }.map {
+                [$0.studentID, $0.credentialCode, $0.earnedOn, $0.source == "report" ? "a provider result" : "\($0.pdfs) certificate PDF(s)"]
+            }
+        return [("Summary", counts), ("Claims", claims), ("Unlogged attainments", unlogged)]
+    }
+
     init(schoolYear: String, claims: [ReconciledClaim], unlogged: [AttainmentListing]) {
         self.schoolYear = schoolYear
         self.claims = claims

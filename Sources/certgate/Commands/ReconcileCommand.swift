@@ -1,6 +1,7 @@
 import CertGateCore
 import Foundation
 import Gateway
+import Spreadsheet
 
 /// `certgate reconcile`: teachers' claims against provider results, attainments and evidence.
 enum ReconcileCommand {
@@ -21,7 +22,9 @@ enum ReconcileCommand {
             away) raises claim_conflict for the school lead with both values; an attainment no
             teacher logged, in a school whose teachers log, raises unlogged_attainment (information;
             reconcile.unlogged_attainments turns it off). Prints the counts per school and teacher;
-            --out writes reconciliation-YEAR-SCHOOL.csv per school (owner-only files).
+            --out writes, per school, reconciliation-YEAR-SCHOOL.csv (its claims and their status)
+            and reconciliation-YEAR-SCHOOL.xlsx (summary, claims, unlogged attainments) for the
+            school lead to open (owner-only files).
             """,
         run: run)
 
@@ -32,11 +35,13 @@ enum ReconcileCommand {
         }
         let report = try invocation.openGateway().reconcile(schoolYear: year, school: invocation.option("--school"))
         if let folder = invocation.option("--out") {
-            for (school, rows) in rowsBySchool(report) {
-                let name = "reconciliation-\(report.schoolYear)-\(fileName(school)).csv"
-                let path = (folder as NSString).appendingPathComponent(name)
-                try OwnerOnlyFile.write(Array(rows.map(CSVWriter.line).joined().utf8), to: path)
-                invocation.printError("certgate: wrote \(path)")
+            // Per school: the claims and unlogged attainments as CSV, and the whole report as a workbook.
+            for school in report.schools {
+                let sheets = report.sheets(school: school)
+                let base = (folder as NSString).appendingPathComponent("reconciliation-\(report.schoolYear)-\(fileName(school))")
+                try OwnerOnlyFile.write(Array(sheets[1].rows.map(CSVWriter.line).joined().utf8), to: base + ".csv")
+                try OwnerOnlyFile.write(try WorkbookWriter.bytes(sheets.map { WorkbookWriter.Sheet(name: $0.name, rows: $0.rows) }), to: base + ".xlsx")
+                invocation.printError("certgate: wrote \(base).csv and .xlsx")
             }
         }
         if invocation.globals.format == .table {
@@ -58,23 +63,5 @@ enum ReconcileCommand {
         let kept = school.unicodeScalars.map { CharacterSet.alphanumerics.contains($0) ? Character($0) : "-" }
         let name = String(kept).split(separator: "-").joined(separator: "-")
         return name.isEmpty ? "no-school" : name
-    }
-
-    /// Each school's report: its claims with their status, then its attainments no teacher logged.
-    static func rowsBySchool(_ report: Reconciliation) -> [(String, [[String]])] {
-        let header = ["Kind", "Teacher", "Student ID", "Credential", "Exam date", "Logged result", "Status", "Detail", "Where logged"]
-        var schools: [String: [[String]]] = [:]
-        for claim in report.claims {
-            schools[claim.school, default: [header]].append(
-                ["claim", claim.teacher, claim.studentID, claim.credentialCode, claim.examDate, claim.outcome.rawValue,
-                 claim.status.rawValue.replacingOccurrences(of: "_", with: " "), claim.detail, claim.origin])
-        }
-        for attainment in report.unlogged {
-            schools[attainment.school ?? "", default: [header]].append(
-                ["unlogged attainment", "", attainment.studentID, attainment.credentialCode, attainment.earnedOn, "", "unlogged",
-                 "in no teacher's log; backed by \(attainment.source == "report" ? "a provider result" : "\(attainment.pdfs) certificate PDF(s)")",
-                 ""])
-        }
-        return schools.sorted { $0.key < $1.key }
     }
 }
