@@ -177,4 +177,25 @@ import Testing
         #expect(try gateway.tasks(TaskFilter(kind: .unloggedAttainment)).isEmpty)
         #expect(try gateway.tasks(TaskFilter(kind: .claimConflict)).count == 3)
     }
+
+    @Test func theSISReportIsComparedWithTheAttainments() throws {
+        let (directory, gateway) = try Self.district()
+        let sis = try directory.write("skyward-certifications.csv", """
+            Other ID,Student Name,Industry Certification,Date Earned
+            S100100,"O'Brien, Ava",MICRO021,01/06/2026
+            S100100,"O'Brien, Ava",ServSafe Food Protection Manager,02/20/2026
+            S100104,"Nguyen, Mia",MOS-WORD,01/08/2026
+            S999999,"Nobody, Known",MOS-WORD,01/07/2026
+
+            """)
+        let comparison = try gateway.compareWithSIS(sis, schoolYear: SchoolYear(parsing: "2025-26")!)
+        #expect(comparison.sisRows == 3 && comparison.agreeing == 1, "MICRO021 is MOS-EXCEL's state code")
+        #expect(comparison.problems.map(\.location) == ["skyward-certifications.csv:5"])
+        let differences = Dictionary(grouping: comparison.differences, by: \.difference)
+        #expect(differences[.dateDiffers]?.map { "\($0.studentID) \($0.credentialCode) \($0.sisDate ?? "") \($0.certgateDate ?? "")" }
+            == ["S100100 SERVSAFE-MANAGER 2026-02-20 2026-01-06"])
+        #expect(differences[.sisOnly]?.map(\.location) == ["skyward-certifications.csv:4"])
+        #expect(differences[.certgateOnly]?.contains { $0.studentID == "S100104" && $0.credentialCode == "IC3-DL1" } == true)
+        #expect(differences[.certgateOnly]?.contains { $0.studentID == "S100100" && $0.credentialCode == "MOS-EXCEL" } == false)
+    }
 }

@@ -128,7 +128,28 @@ public struct GatewayConfig: Sendable, Codable {
         }
     }
 
+    /// A certificate report exported from the SIS (`certgate reconcile --sis`): header names.
+    public struct SISReport: Sendable, Codable {
+        public var columns: [String: [String]]
+
+        public init() {
+            columns = [
+                "student_id": ["Student ID", "Other ID", "Student Number", "Local ID"],
+                "state_student_id": ["State Student ID", "FLEID", "State ID", "SSID"],
+                "credential": ["Industry Certification", "Certification", "Certification Code", "Industry Certification ID", "Credential",
+                               "Credential Code"],
+                "date": ["Date Earned", "Completion Date", "Earned Date", "Date"],
+            ]
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            columns = try container.decodeIfPresent([String: [String]].self, forKey: .columns) ?? SISReport().columns
+        }
+    }
+
     public var http: HTTP
+    public var sisReport: SISReport
     public var roster: Roster
     public var evidence: Evidence
     public var console: Console
@@ -136,7 +157,7 @@ public struct GatewayConfig: Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case http, roster, evidence, console
-        case teacherLogs = "teacher_logs"
+        case teacherLogs = "teacher_logs", sisReport = "sis_report"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -146,6 +167,7 @@ public struct GatewayConfig: Sendable, Codable {
         evidence = try container.decodeIfPresent(Evidence.self, forKey: .evidence) ?? Evidence()
         console = try container.decodeIfPresent(Console.self, forKey: .console) ?? Console()
         teacherLogs = try container.decodeIfPresent(TeacherLogs.self, forKey: .teacherLogs) ?? TeacherLogs()
+        sisReport = try container.decodeIfPresent(SISReport.self, forKey: .sisReport) ?? SISReport()
     }
 
     /// Reads `gateway.json` from a configuration folder.

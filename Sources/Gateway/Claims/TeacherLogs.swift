@@ -258,8 +258,8 @@ extension Gateway {
     }
 }
 
-/// A credential as a teacher writes it: its code, its catalog name, or (only as a suggestion,
-/// never a guess) the nearest catalog name.
+/// A credential as a teacher or an SIS writes it: its code, its state code, its catalog name, or
+/// (only as a suggestion, never a guess) the nearest catalog name.
 struct CredentialResolver {
     let catalog: CredentialCatalog
     private var byKey: [String: Credential] = [:]
@@ -269,6 +269,7 @@ struct CredentialResolver {
         for credential in catalog.credentials {
             byKey[CSVTable<String>.normalize(credential.code)] = credential
             byKey[CSVTable<String>.normalize(credential.name)] = credential
+            if let state = credential.stateCode { byKey[CSVTable<String>.normalize(state)] = byKey[CSVTable<String>.normalize(state)] ?? credential }
         }
     }
 

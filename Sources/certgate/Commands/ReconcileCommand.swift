@@ -11,7 +11,8 @@ enum ReconcileCommand {
         options: [
             OptionSpec(name: "--school-year", valueName: "2025-26", help: "the school year (default: this one)"),
             OptionSpec(name: "--school", valueName: "NAME", help: "one school only"),
-            OptionSpec(name: "--out", valueName: "DIR", help: "also write a CSV report per school there"),
+            OptionSpec(name: "--out", valueName: "DIR", help: "also write the report there (CSV and .xlsx per school)"),
+            OptionSpec(name: "--sis", valueName: "FILE", help: "instead: compare the SIS's certificate report (CSV or .xlsx) with CertGate's attainments"),
         ],
         details: """
             Runs every check, which compares each claim (certgate logs import, the console's "Log a
@@ -25,6 +26,12 @@ enum ReconcileCommand {
             --out writes, per school, reconciliation-YEAR-SCHOOL.csv (its claims and their status)
             and reconciliation-YEAR-SCHOOL.xlsx (summary, claims, unlogged attainments) for the
             school lead to open (owner-only files).
+
+            With --sis FILE: District C's end-of-year check. The SIS's certificate report
+            (Skyward/Focus style; header names in gateway.json sis_report; credentials by code,
+            state code or name) is compared with the school year's attainments: what the SIS has
+            that CertGate cannot back (sis_only), what it lacks (certgate_only), and what both
+            have on different dates (date_differs). Exit status 1 when they differ.
             """,
         run: run)
 
@@ -33,6 +40,7 @@ enum ReconcileCommand {
             guard let year = SchoolYear(parsing: text) else { throw UsageError("--school-year takes 2025-26, not '\(text)'") }
             return year
         }
+        if let sis = invocation.option("--sis") { return try compare(invocation, sis: sis, year: year) }
         let report = try invocation.openGateway().reconcile(schoolYear: year, school: invocation.option("--school"))
         if let folder = invocation.option("--out") {
             // Per school: the claims and unlogged attainments as CSV, and the whole report as a workbook.
@@ -56,6 +64,32 @@ enum ReconcileCommand {
             Output(columns: ["school", "teacher", "claims", "verified", "conflicts", "evidence_missing", "unlogged"], rows: rows)
                 .render(invocation.globals.format, json: report))
         return 0
+    }
+
+    /// `--sis FILE`: the SIS's report beside CertGate's attainments.
+    static func compare(_ invocation: Invocation, sis: String, year: SchoolYear?) throws -> Int32 {
+        let gateway = try invocation.openGateway()
+        let year = try year ?? gateway.schoolYear(of: CalendarDate.day())
+        let comparison = try gateway.compareWithSIS(sis, schoolYear: year, school: invocation.option("--school"))
+        let header = ["difference", "school", "student_id", "credential", "sis_date", "certgate_date", "sis_row"]
+        let rows = comparison.differences.map {
+            [$0.difference.rawValue, $0.school, $0.studentID, $0.credentialCode, $0.sisDate ?? "", $0.certgateDate ?? "", $0.location ?? ""]
+        }
+        if let folder = invocation.option("--out") {
+            let base = (folder as NSString).appendingPathComponent("sis-comparison-\(year)")
+            try OwnerOnlyFile.write(Array(([header] + rows).map(CSVWriter.line).joined().utf8), to: base + ".csv")
+            try OwnerOnlyFile.write(try WorkbookWriter.bytes([.init(name: "SIS and CertGate", rows: [header] + rows)]), to: base + ".xlsx")
+            invocation.printError("certgate: wrote \(base).csv and .xlsx")
+        }
+        if invocation.globals.format == .table {
+            let count = { (kind: SISComparison.Difference) in comparison.differences.filter { $0.difference == kind }.count }
+            invocation.print(
+                "\(comparison.sisRows) SIS row(s) for \(year): \(comparison.agreeing) agree; \(count(.sisOnly)) the SIS has that CertGate cannot back, "
+                    + "\(count(.certgateOnly)) CertGate has that the SIS lacks, \(count(.dateDiffers)) on different dates")
+            for problem in comparison.problems { invocation.print("  \(problem.location): \(problem.message)") }
+        }
+        invocation.print(Output(columns: header, rows: rows).render(invocation.globals.format, json: comparison))
+        return comparison.differences.isEmpty && comparison.problems.isEmpty ? 0 : 1
     }
 
     /// A school's name as part of a file name: letters, digits and dashes only.

@@ -1,0 +1,137 @@
+import CertGateCore
+import Foundation
+import Store
+
+/// District C's end-of-year check: the SIS's certificate report beside CertGate's attainments.
+public struct SISComparison: Sendable, Encodable {
+    public enum Difference: String, Sendable, Encodable {
+        /// The SIS has it; CertGate has no attainment to back it.
+        case sisOnly = "sis_only"
+        /// CertGate has the attainment; the SIS does not.
+        case certgateOnly = "certgate_only"
+        /// Both have it, on dates further apart than the reconcile tolerance.
+        case dateDiffers = "date_differs"
+    }
+
+    public struct Row: Sendable, Encodable {
+        public var difference: Difference
+        public var studentID: String
+        public var school: String
+        public var credentialCode: String
+        public var sisDate: String?
+        public var certgateDate: String?
+        /// Where in the SIS file (`file:line`), for rows from it.
+        public var location: String?
+
+        enum CodingKeys: String, CodingKey {
+            case difference, school, location
+            case studentID = "student_id", credentialCode = "credential_code", sisDate = "sis_date", certgateDate = "certgate_date"
+        }
+    }
+
+    public var schoolYear: String
+    public var sisRows: Int
+    public var agreeing: Int
+    public var differences: [Row]
+    /// SIS rows that could not be read (unknown student or credential, no date).
+    public var problems: [LogImportSummary.Problem]
+
+    enum CodingKeys: String, CodingKey {
+        case agreeing, differences, problems
+        case schoolYear = "school_year", sisRows = "sis_rows"
+    }
+}
+
+extension Gateway {
+    /// Compares a certificate report exported from the SIS (CSV or .xlsx; headers through
+    /// gateway.json `sis_report`) with the school year's attainments (rejected ones left out).
+    public func compareWithSIS(_ path: String, schoolYear year: SchoolYear, school: String? = nil) throws -> SISComparison {
+        let catalog = try CredentialCatalog.load(directory: configDirectory)
+        let rules = try Rules.load(directory: configDirectory)
+        let resolver = CredentialResolver(catalog: catalog)
+        let log = try LogFile.read(path)
+        let tolerance = rules.reconcile.dateToleranceDays
+        let (byID, byStateID, schools) = try database.read { transaction in
+            var byID: [String: String] = [:], byStateID: [String: String] = [:], schools: [String: String] = [:]
+            try transaction.forEach("SELECT student_id, state_student_id, school FROM students") { row in
+                let id = row[0].string ?? ""
+                byID[id.uppercased()] = id
+                if let state = row[1].string, !state.isEmpty { byStateID[state.uppercased()] = id }
+                schools[id] = row[2].string ?? ""
+            }
+            return (byID, byStateID, schools)
+        }
+        var comparison = SISComparison(schoolYear: year.description, sisRows: 0, agreeing: 0, differences: [], problems: [])
+        // What the SIS lists: student and credential → dates.
+        var listed: [String: [(date: CalendarDate, location: String)]] = [:]
+        for sheet in log.sheets {
+            let label = sheet.name.map { "\(log.name):\($0)" } ?? log.name
+            guard let (headerIndex, columns) = Self.logHeader(sheet.rows, aliases: config.sisReport.columns) else { continue }
+            for (number, cells) in sheet.rows[(headerIndex + 1)...] where cells.contains(where: { !$0.trimmingSpaces.isEmpty }) {
+                let location = "\(label):\(number)"
+                func cell(_ field: String) -> String {
+                    guard let index = columns[field], index < cells.count else { return "" }
+                    return String(cells[index].trimmingSpaces)
+                }
+                do {
+                    let localID = cell("student_id"), stateID = cell("state_student_id")
+                    guard let student = byID[localID.uppercased()] ?? byStateID[stateID.uppercased()] else {
+                        throw CertGateError(.input, "student \(localID.isEmpty ? stateID : localID) is not in the roster")
+                    }
+                    let credential = try resolver.resolve(cell("credential"))
+                    let text = cell("date")
+                    guard let date = Double(text).flatMap(log.serialDate) ?? CalendarDate(parsing: text) else {
+                        throw CertGateError(.input, text.isEmpty ? "no date earned" : "date '\(text)' is not a date")
+                    }
+                    guard rules.schoolYear(of: date) == year, school == nil || schools[student] == school else { continue }
+                    comparison.sisRows += 1
+                    listed[ClaimEvidence.key(student, credential.code), default: []].append((date, location))
+                } catch let error as CertGateError {
+                    comparison.problems.append(.init(location: location, message: error.message))
+                }
+            }
+        }
+        // What CertGate holds that year.
+        let month = rules.schoolYearStartMonth < 10 ? "0\(rules.schoolYearStartMonth)" : "\(rules.schoolYearStartMonth)"
+        var conditions = QueryConditions()
+        conditions.add("a.earned_on >= ? AND a.earned_on < ?", "\(year.startYear)-\(month)-01", "\(year.startYear + 1)-\(month)-01")
+        conditions.add("a.review_status <> 'rejected'")
+        conditions.add("s.school = ?", ifGiven: school)
+        let held = try database.read { transaction in
+            try transaction.query(
+                "SELECT a.student_id, a.credential_code, a.earned_on FROM attainments a JOIN students s ON s.student_id = a.student_id \(conditions.sql)",
+                conditions.arguments
+            ).compactMap { row -> (String, String, CalendarDate)? in
+                guard let date = row[2].string.flatMap({ CalendarDate(parsing: $0) }) else { return nil }
+                return (row[0].string ?? "", row[1].string ?? "", date)
+            }
+        }
+        var heldByKey: [String: [CalendarDate]] = [:]
+        for (student, credential, date) in held { heldByKey[ClaimEvidence.key(student, credential), default: []].append(date) }
+        for (key, entries) in listed.sorted(by: { $0.key < $1.key }) {
+            let parts = key.split(separator: "\u{1F}").map(String.init)
+            for entry in entries {
+                let dates = heldByKey[key] ?? []
+                guard let nearest = dates.min(by: { abs($0.days(to: entry.date)) < abs($1.days(to: entry.date)) }) else {
+                    comparison.differences.append(
+                        .init(difference: .sisOnly, studentID: parts[0], school: schools[parts[0]] ?? "", credentialCode: parts[1],
+                              sisDate: entry.date.description, certgateDate: nil, location: entry.location))
+                    continue
+                }
+                if abs(nearest.days(to: entry.date)) > tolerance {
+                    comparison.differences.append(
+                        .init(difference: .dateDiffers, studentID: parts[0], school: schools[parts[0]] ?? "", credentialCode: parts[1],
+                              sisDate: entry.date.description, certgateDate: nearest.description, location: entry.location))
+                } else {
+                    comparison.agreeing += 1
+                }
+            }
+        }
+        for (student, credential, date) in held.sorted(by: { ($0.0, $0.1) < ($1.0, $1.1) }) where listed[ClaimEvidence.key(student, credential)] == nil {
+            comparison.differences.append(
+                .init(difference: .certgateOnly, studentID: student, school: schools[student] ?? "", credentialCode: credential, sisDate: nil,
+                      certgateDate: date.description, location: nil))
+        }
+        return comparison
+    }
+}
