@@ -33,7 +33,7 @@ let package = Package(
         // Excel workbooks (.xlsx): read through libzip and libxml2 (teachers' logs), written through libxlsxwriter (reports).
         .target(name: "Spreadsheet", dependencies: ["CZip", "CXML2", "CXLSXWriter", "CertGateCore"]),
         // The staff web console on libmicrohttpd.
-        .target(name: "Console", dependencies: ["CMicroHTTPD", "Gateway", "CertGateCore", "Matching"]),
+        .target(name: "Console", dependencies: ["CMicroHTTPD", "Gateway", "CertGateCore", "Matching", "Spreadsheet"]),
 
         // Provider adapters: one folder per report style.
         .target(name: "Certiport", dependencies: ["AdapterKit", "CertGateCore", "Fetch"], path: "adapters/Certiport"),
@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "MockProviderTests", dependencies: ["MockProvider", "Fetch", "TestSupport"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Store", "TestSupport", "MockProvider", "AdapterKit", "CertGateCore"]),
         .testTarget(name: "EndToEndTests", dependencies: ["certgate", "TestSupport", "Store"]),
-        .testTarget(name: "ConsoleTests", dependencies: ["Console", "Gateway", "Fetch", "TestSupport", "MockProvider"]),
+        .testTarget(name: "ConsoleTests", dependencies: ["Console", "Gateway", "Fetch", "TestSupport", "MockProvider", "Spreadsheet"]),
     ]
 )
 

@@ -98,6 +98,8 @@ public final class ConsoleApp: Sendable {
         case (.get, ["pulls"]): return try PullsPage.render(context, pulls.current)
         case (.post, ["pulls", "now"]): return PullsPage.pullNow(context, pulls)
         case (.get, ["exports", "download"]): return try ExportsPage.download(context, query: request.query)
+        case (.get, ["reconciliation"]): return try ReconciliationPage.render(context, query: request.query)
+        case (.get, ["reconciliation", "download"]): return try ReconciliationPage.download(context, query: request.query)
         case (.get, ["certificates", "upload"]): return try CertificatePages.show(context, .upload, query: request.query)
         case (.post, ["certificates", "upload"]): return try CertificatePages.submit(context, .upload, request: request)
         case (.get, ["certificates", "log"]): return try CertificatePages.show(context, .log, query: request.query)

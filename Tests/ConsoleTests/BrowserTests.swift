@@ -140,6 +140,18 @@ import Testing
 
         try browser.go(district.base + "/exports")
         try browser.check("exports")
+        // Two teachers' logs, reconciled: one claim agrees, one conflicts, one lacks evidence.
+        _ = try district.gateway.importTeacherLogs([try district.directory.write("logs.csv", """
+            Student ID,Credential,Exam Date,Result,CTE Course Teacher
+            S100100,MOS-EXCEL,2026-01-06,pass,"Rivera, Ana"
+            S100101,MOS-WORD,2026-01-06,pass,"Rivera, Ana"
+            S100104,MOS-WORD,2026-01-08,pass,"Rivera, Ana"
+            S100105,SERVSAFE-MANAGER,2026-01-06,fail,"Okafor, Daniel"
+
+            """)])
+        _ = try district.gateway.runChecks()
+        try browser.go(district.base + "/reconciliation?year=2025-26")
+        try browser.check("reconciliation")
         try browser.go(district.base + "/pulls")
         try browser.check("pulls")
         // The download the Perkins button makes, fetched with the browser's own session.

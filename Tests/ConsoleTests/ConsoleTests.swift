@@ -5,6 +5,7 @@ import Foundation
 import Gateway
 import MockProvider
 import TestSupport
+import Spreadsheet
 import Testing
 
 /// The web console over real HTTP on 127.0.0.1 (libmicrohttpd), driven by our own libcurl client
@@ -329,5 +330,36 @@ import Testing
         let pager = HTML.pager("/tasks", query: ["kind": "course_mismatch"], page: 2, total: 250, pageSize: 100)
         #expect(pager.contains("Page 2 of 3") && pager.contains("/tasks?kind=course_mismatch&amp;page=1") && pager.contains("page=3"))
         #expect(HTML.pager("/tasks", query: [:], page: 1, total: 100, pageSize: 100).isEmpty)
+    }
+
+    @Test func theReconciliationShowsEachUserTheirPart() throws {
+        let district = try District()
+        let log = try district.directory.write("logs.csv", """
+            Student ID,Credential,Exam Date,Result,CTE Course Teacher
+            S100100,MOS-EXCEL,2026-01-06,pass,"Rivera, Ana"
+            S100101,MOS-WORD,2026-01-06,pass,"Rivera, Ana"
+            S100105,SERVSAFE-MANAGER,2026-01-06,pass,"Okafor, Daniel"
+
+            """)
+        _ = try district.gateway.importTeacherLogs([log])
+        _ = try district.gateway.runChecks()
+        let coordinator = try district.signIn("coord")
+        let page = district.page("/reconciliation?year=2025-26", session: coordinator)
+        #expect(page.contains("3 claim(s) in 2025-26") && page.contains("Okafor, Daniel") && page.contains("conflict"))
+        let download = district.send(.get, "/reconciliation/download?year=2025-26&school=Central%20High%20School", session: coordinator)
+        #expect(download.status == 200 && download.header("Content-Type")?.contains("spreadsheetml") == true)
+        let workbook = try Workbook(bytes: download.body, name: "download.xlsx")
+        #expect(workbook.sheets.map(\.name) == ["Summary", "Claims", "Unlogged attainments"])
+
+        // A school lead sees her school only; a teacher her own claims; a clerk none.
+        let lead = try district.signIn("lead")
+        let leads = district.page("/reconciliation?year=2025-26", session: lead)
+        #expect(leads.contains("S100100") && !leads.contains("S100105"))
+        #expect(district.send(.get, "/reconciliation?year=2025-26&school=Riverside%20Technical%20Academy", session: lead).status == 404)
+        let teacher = try district.signIn("rivera")
+        let own = district.page("/reconciliation?year=2025-26", session: teacher)
+        #expect(own.contains("2 claim(s) in 2025-26") && !own.contains("Okafor"))
+        #expect(district.send(.get, "/reconciliation/download?year=2025-26&school=Central%20High%20School", session: teacher).status == 404)
+        #expect(district.send(.get, "/reconciliation", session: try district.signIn("clerk")).status == 404)
     }
 }

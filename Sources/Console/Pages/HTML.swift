@@ -62,7 +62,7 @@ enum HTML {
         var navigation = ""
         if let user {
             navigation = """
-                <header><nav aria-label="Main"><a href="/">Dashboard</a> <a href="/tasks">Tasks</a>\(user.role != .auditor ? " <a href=\"/certificates/upload\">Upload a certificate</a>" : "")\(user.role == .cteTeacher ? " <a href=\"/certificates/log\">Log a certificate</a>" : "")\(user.role == .dataClerk || user.role == .cteCoordinator ? " <a href=\"/matches\">Match review</a>" : "")\(user.role == .schoolLead || user.role == .cteCoordinator ? " <a href=\"/review\">Review</a>" : "")\(user.role == .auditor || user.role == .cteCoordinator ? " <a href=\"/exports\">Exports</a> <a href=\"/pulls\">Pulls</a>" : "")</nav>
+                <header><nav aria-label="Main"><a href="/">Dashboard</a> <a href="/tasks">Tasks</a>\(user.role != .auditor ? " <a href=\"/certificates/upload\">Upload a certificate</a>" : "")\(user.role == .cteTeacher ? " <a href=\"/certificates/log\">Log a certificate</a>" : "")\(user.role == .dataClerk || user.role == .cteCoordinator ? " <a href=\"/matches\">Match review</a>" : "")\(user.role == .schoolLead || user.role == .cteCoordinator ? " <a href=\"/review\">Review</a>" : "")\(user.role != .dataClerk ? " <a href=\"/reconciliation\">Reconciliation</a>" : "")\(user.role == .auditor || user.role == .cteCoordinator ? " <a href=\"/exports\">Exports</a> <a href=\"/pulls\">Pulls</a>" : "")</nav>
                 <form method="post" action="/logout" class="signout"><input type="hidden" name="csrf" value="\(escape(csrf ?? ""))">
                 <span>\(escape(user.username)) (\(escape(user.role.rawValue.replacingOccurrences(of: "_", with: " "))))</span>
                 <button type="submit">Sign out</button></form></header>

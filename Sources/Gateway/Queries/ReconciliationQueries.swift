@@ -125,17 +125,26 @@ public struct Reconciliation: Sendable, Encodable {
 
 extension Gateway {
     /// `certgate reconcile`: runs every check (which compares claims with results, attainments
-    /// and evidence), then lists the school year's claims with their status and the attainments
-    /// no teacher logged, of one school or all.
+    /// and evidence), then reports the school year for one school or all.
     public func reconcile(schoolYear: SchoolYear?, school: String?, today: CalendarDate? = nil) throws -> Reconciliation {
         _ = try runChecks(today: today)
+        return try reconciliation(schoolYear: schoolYear, schools: school.map { [$0] }, today: today)
+    }
+
+    /// The school year's claims with their status and the attainments no teacher logged, as the
+    /// last checks left them: of these schools (nil: all), of one teacher's claims only if given
+    /// (a teacher's view, without the school's unlogged attainments).
+    public func reconciliation(schoolYear: SchoolYear?, schools: [String]?, teacher: String? = nil, today: CalendarDate? = nil) throws
+        -> Reconciliation
+    {
         let rules = try Rules.load(directory: configDirectory)
         let year = try schoolYear ?? rules.schoolYear(of: today ?? CalendarDate.day())
         let month = rules.schoolYearStartMonth < 10 ? "0\(rules.schoolYearStartMonth)" : "\(rules.schoolYearStartMonth)"
         let start = "\(year.startYear)-\(month)-01", end = "\(year.startYear + 1)-\(month)-01"
         var conditions = QueryConditions()
         conditions.add("c.exam_date >= ? AND c.exam_date < ?", start, end)
-        conditions.add("s.school = ?", ifGiven: school)
+        conditions.add("s.school IN (SELECT value FROM json_each(?))", ifGiven: try schools.map { try JSONEncoder.sortedString($0) })
+        conditions.add("c.teacher = ?", ifGiven: teacher)
         let claims = try database.read { transaction in
             try transaction.query(
                 """
@@ -161,7 +170,9 @@ extension Gateway {
                     detail: task?.last ?? row[7].string ?? "", origin: row[8].string ?? "")
             }
         }
-        let unlogged = try tasks(TaskFilter(kind: .unloggedAttainment, school: school)).compactMap { task in
+        var filter = TaskFilter(kind: .unloggedAttainment)
+        filter.schools = schools
+        let unlogged = try (teacher == nil ? tasks(filter) : []).compactMap { task in
             try Int(task.subjectID).flatMap { try attainments(id: $0).first }
         }.filter { $0.earnedOn >= start && $0.earnedOn < end }
         return Reconciliation(schoolYear: year.description, claims: claims, unlogged: unlogged)
