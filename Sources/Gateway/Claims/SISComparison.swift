@@ -51,44 +51,28 @@ extension Gateway {
         let resolver = CredentialResolver(catalog: catalog)
         let log = try LogFile.read(path)
         let tolerance = rules.reconcile.dateToleranceDays
-        let (byID, byStateID, schools) = try database.read { transaction in
-            var byID: [String: String] = [:], byStateID: [String: String] = [:], schools: [String: String] = [:]
-            try transaction.forEach("SELECT student_id, state_student_id, school FROM students") { row in
-                let id = row[0].string ?? ""
-                byID[id.uppercased()] = id
-                if let state = row[1].string, !state.isEmpty { byStateID[state.uppercased()] = id }
-                schools[id] = row[2].string ?? ""
-            }
-            return (byID, byStateID, schools)
-        }
+        let roster = try StudentNumbers(database)
+        let schools = roster.schools
         var comparison = SISComparison(schoolYear: year.description, sisRows: 0, agreeing: 0, differences: [], problems: [])
         // What the SIS lists: student and credential → dates.
         var listed: [String: [(date: CalendarDate, location: String)]] = [:]
-        for sheet in log.sheets {
-            let label = sheet.name.map { "\(log.name):\($0)" } ?? log.name
-            guard let (headerIndex, columns) = Self.logHeader(sheet.rows, aliases: config.sisReport.columns) else { continue }
-            for (number, cells) in sheet.rows[(headerIndex + 1)...] where cells.contains(where: { !$0.trimmingSpaces.isEmpty }) {
-                let location = "\(label):\(number)"
-                func cell(_ field: String) -> String {
-                    guard let index = columns[field], index < cells.count else { return "" }
-                    return String(cells[index].trimmingSpaces)
+        log.records(aliases: config.sisReport.columns) { label in
+            comparison.problems.append(.init(location: label, message: "no header row: expected columns such as Student ID, Industry Certification and Date Earned (names in config/gateway.json sis_report)"))
+        } _: { location, cell in
+            do {
+                let student = try roster.student(cell)
+                let credential = try resolver.resolve(cell("credential"))
+                let text = cell("date")
+                guard let date = Double(text).flatMap(log.serialDate) ?? CalendarDate(parsing: text) else {
+                    throw CertGateError(.input, text.isEmpty ? "no date earned" : "date '\(text)' is not a date")
                 }
-                do {
-                    let localID = cell("student_id"), stateID = cell("state_student_id")
-                    guard let student = byID[localID.uppercased()] ?? byStateID[stateID.uppercased()] else {
-                        throw CertGateError(.input, "student \(localID.isEmpty ? stateID : localID) is not in the roster")
-                    }
-                    let credential = try resolver.resolve(cell("credential"))
-                    let text = cell("date")
-                    guard let date = Double(text).flatMap(log.serialDate) ?? CalendarDate(parsing: text) else {
-                        throw CertGateError(.input, text.isEmpty ? "no date earned" : "date '\(text)' is not a date")
-                    }
-                    guard rules.schoolYear(of: date) == year, school == nil || schools[student] == school else { continue }
-                    comparison.sisRows += 1
-                    listed[ClaimEvidence.key(student, credential.code), default: []].append((date, location))
-                } catch let error as CertGateError {
-                    comparison.problems.append(.init(location: location, message: error.message))
-                }
+                guard rules.schoolYear(of: date) == year, school == nil || schools[student] == school else { return }
+                comparison.sisRows += 1
+                listed[ClaimEvidence.key(student, credential.code), default: []].append((date, location))
+            } catch let error as CertGateError {
+                comparison.problems.append(.init(location: location, message: error.message))
+            } catch {
+                comparison.problems.append(.init(location: location, message: "\(error)"))
             }
         }
         // What CertGate holds that year.

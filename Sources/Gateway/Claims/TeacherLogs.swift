@@ -41,6 +41,27 @@ struct LogFile {
     /// How a number in a date column becomes a date (Excel's serial days), if it can.
     var serialDate: (Double) -> CalendarDate?
 
+    /// Each row with data under its sheet's header row: where it is (`file:sheet:row`) and its
+    /// cells by field (trimmed; "" when absent). A sheet with data but no header row is handed
+    /// to `headerless` by its label.
+    func records(
+        aliases: [String: [String]], headerless: (String) -> Void, _ body: (_ location: String, _ cell: (String) -> String) throws -> Void
+    ) rethrows {
+        for sheet in sheets {
+            let label = sheet.name.map { "\(name):\($0)" } ?? name
+            guard let (headerIndex, columns) = Gateway.logHeader(sheet.rows, aliases: aliases) else {
+                if sheet.rows.contains(where: { $0.cells.contains { !$0.trimmingSpaces.isEmpty } }) { headerless(label) }
+                continue
+            }
+            for (number, cells) in sheet.rows[(headerIndex + 1)...] where cells.contains(where: { !$0.trimmingSpaces.isEmpty }) {
+                try body("\(label):\(number)") { field in
+                    guard let index = columns[field], index < cells.count else { return "" }
+                    return String(cells[index].trimmingSpaces)
+                }
+            }
+        }
+    }
+
     static func read(_ path: String) throws -> LogFile {
         let name = (path as NSString).lastPathComponent
         if name.lowercased().hasSuffix(".xlsx") {
@@ -74,16 +95,7 @@ extension Gateway {
     public func importTeacherLogs(_ paths: [String], teacher: String? = nil) throws -> LogImportSummary {
         let catalog = try CredentialCatalog.load(directory: configDirectory)
         let resolver = CredentialResolver(catalog: catalog)
-        let roster = try database.read { transaction in
-            var byID: [String: String] = [:], byStateID: [String: String] = [:], lastNames: [String: String] = [:]
-            try transaction.forEach("SELECT student_id, state_student_id, last_name FROM students") { row in
-                let id = row[0].string ?? ""
-                byID[id.uppercased()] = id
-                if let state = row[1].string, !state.isEmpty { byStateID[state.uppercased()] = id }
-                lastNames[id] = row[2].string
-            }
-            return (byID, byStateID, lastNames)
-        }
+        let roster = try StudentNumbers(database)
         var summary = LogImportSummary()
         var touched: Set<String> = []
         for path in paths {
@@ -99,33 +111,22 @@ extension Gateway {
             }
             var entries: [(key: String, entry: ClaimEntry)] = []
             var seen: [String: String] = [:]
-            for sheet in log.sheets {
-                let sheetLabel = sheet.name.map { "\(log.name):\($0)" } ?? log.name
-                guard let (headerIndex, columns) = Self.logHeader(sheet.rows, aliases: config.teacherLogs.columns) else {
-                    if sheet.rows.contains(where: { $0.cells.contains { !$0.trimmingSpaces.isEmpty } }) {
-                        file.problems.append(.init(location: sheetLabel, message: "no header row: expected columns such as "
-                            + "State Student Number, Certificate or Component Earned and Exam Date (names in config/gateway.json teacher_logs)"))
-                    }
-                    continue
-                }
-                for (number, cells) in sheet.rows[(headerIndex + 1)...] where cells.contains(where: { !$0.trimmingSpaces.isEmpty }) {
-                    file.rows += 1
-                    let location = "\(sheetLabel):\(number)"
-                    func cell(_ field: String) -> String {
-                        guard let index = columns[field], index < cells.count else { return "" }
-                        return String(cells[index].trimmingSpaces)
-                    }
-                    do {
-                        let entry = try Self.claim(
-                            cell, roster: roster, resolver: resolver, serialDate: log.serialDate, teacher: teacher,
-                            origin: location)
-                        let key = [entry.studentID, entry.credentialCode, entry.examDate.description, entry.teacher].joined(separator: "\u{1F}")
-                        if let first = seen[key] { throw CertGateError(.input, "the same claim as \(first)") }
-                        seen[key] = location
-                        entries.append((key, entry))
-                    } catch let error as CertGateError {
-                        file.problems.append(.init(location: location, message: error.message))
-                    }
+            log.records(aliases: config.teacherLogs.columns) { label in
+                file.problems.append(.init(location: label, message: "no header row: expected columns such as "
+                    + "State Student Number, Certificate or Component Earned and Exam Date (names in config/gateway.json teacher_logs)"))
+            } _: { location, cell in
+                file.rows += 1
+                do {
+                    let entry = try Self.claim(
+                        cell, roster: roster, resolver: resolver, serialDate: log.serialDate, teacher: teacher, origin: location)
+                    let key = [entry.studentID, entry.credentialCode, entry.examDate.description, entry.teacher].joined(separator: "\u{1F}")
+                    if let first = seen[key] { throw CertGateError(.input, "the same claim as \(first)") }
+                    seen[key] = location
+                    entries.append((key, entry))
+                } catch let error as CertGateError {
+                    file.problems.append(.init(location: location, message: error.message))
+                } catch {
+                    file.problems.append(.init(location: location, message: "\(error)"))
                 }
             }
             try storeLogClaims(entries.map(\.entry), file: log.name, into: &file, touched: &touched)
@@ -152,14 +153,10 @@ extension Gateway {
 
     /// One row as a claim, or why it cannot be one.
     private static func claim(
-        _ cell: (String) -> String, roster: (byID: [String: String], byStateID: [String: String], lastNames: [String: String]),
+        _ cell: (String) -> String, roster: StudentNumbers,
         resolver: CredentialResolver, serialDate: (Double) -> CalendarDate?, teacher: String?, origin: String
     ) throws -> ClaimEntry {
-        let localID = cell("student_id"), stateID = cell("state_student_id")
-        guard !localID.isEmpty || !stateID.isEmpty else { throw CertGateError(.input, "no student number") }
-        guard let student = roster.byID[localID.uppercased()] ?? roster.byStateID[stateID.uppercased()] else {
-            throw CertGateError(.input, "student \(localID.isEmpty ? stateID : localID) is not in the roster")
-        }
+        let student = try roster.student(cell)
         // The logged name, if any, must carry the roster's last name (a wrong number is caught here).
         // Compared without case, accents or punctuation: "Garcia-Lopez" is García-López.
         func folded(_ text: String) -> String {
@@ -255,6 +252,41 @@ extension Gateway {
         file.unchanged = counts.unchanged
         file.removed = counts.removed
         touched.formUnion(affected)
+    }
+}
+
+/// Roster students by the numbers a log or an SIS report names them with: the local student ID
+/// or the state's; with their last names and schools.
+struct StudentNumbers {
+    private var byID: [String: String] = [:]
+    private var byStateID: [String: String] = [:]
+    private(set) var lastNames: [String: String] = [:]
+    private(set) var schools: [String: String] = [:]
+
+    init(_ database: Database) throws {
+        var numbers = StudentNumbers()
+        try database.read { transaction in
+            try transaction.forEach("SELECT student_id, state_student_id, last_name, school FROM students") { row in
+                let id = row[0].string ?? ""
+                numbers.byID[id.uppercased()] = id
+                if let state = row[1].string, !state.isEmpty { numbers.byStateID[state.uppercased()] = id }
+                numbers.lastNames[id] = row[2].string
+                numbers.schools[id] = row[3].string ?? ""
+            }
+        }
+        self = numbers
+    }
+
+    private init() {}
+
+    /// The student a row's `student_id` or `state_student_id` cell names, or why none.
+    func student(_ cell: (String) -> String) throws -> String {
+        let localID = cell("student_id"), stateID = cell("state_student_id")
+        guard !localID.isEmpty || !stateID.isEmpty else { throw CertGateError(.input, "no student number") }
+        guard let student = byID[localID.uppercased()] ?? byStateID[stateID.uppercased()] else {
+            throw CertGateError(.input, "student \(localID.isEmpty ? stateID : localID) is not in the roster")
+        }
+        return student
     }
 }
 
