@@ -79,6 +79,18 @@ enum DemoCommand {
         ) { done, total, message in invocation.print("  [\(done)/\(total)] \(message)") }
         invocation.print("  \(intake.stored) stored, \(intake.duplicates) already stored, \(intake.failed.count) refused")
 
+        invocation.print("== a teacher's log (mocks/teacher-logs/rivera-2025-26.xlsx; some rows are bad on purpose), reconciled")
+        let logs = try gateway.importTeacherLogs([inMocks("teacher-logs/rivera-2025-26.xlsx")])
+        for file in logs.files {
+            invocation.print("  \(file.name): \(file.new + file.updated + file.unchanged) claim(s), \(file.problems.count) row(s) refused")
+            for problem in file.problems { invocation.print("    \(problem.location): \(problem.message)") }
+        }
+        for count in try gateway.reconcile(schoolYear: SchoolYear(startYear: 2025), school: nil).counts where count.teacher != nil {
+            invocation.print(
+                "  \(count.teacher ?? ""), \(count.school): \(count.claims) claim(s), \(count.verified) verified, \(count.conflicts) in conflict, "
+                    + "\(count.evidenceMissing) missing evidence")
+        }
+
         // A reviewer's part, simulated: attainments backed by a score report with no open task
         // are approved, so the export has something to show.
         let ready = try gateway.attainmentsReadyForReview()
