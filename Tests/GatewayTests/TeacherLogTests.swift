@@ -146,6 +146,13 @@ import Testing
         // Logged on a wrong date is a conflict, not also unlogged.
         #expect(!unlogged.contains { $0.explanation.contains("student S100103") })
 
+        // A claim by a teacher the student has no aligned course with: S100103 takes web design with Rivera (not an
+        // Office course), S100101 only culinary with Okafor, S100106 only Chen's course.
+        let mismatched = try gateway.tasks(TaskFilter(kind: .courseMismatch)).filter { $0.subjectType == "claim" }
+        #expect(Set(try mismatched.map { try #require(Int($0.subjectID)) }.compactMap { id in
+            try ["S100103", "S100101", "S100106", "S100100", "S100104", "S100105"].first { try gateway.claims(student: $0).contains { $0.id == id } }
+        }) == ["S100103", "S100101", "S100106"])
+
         // The report, per school and teacher.
         let report = try gateway.reconcile(schoolYear: SchoolYear(parsing: "2025-26"), school: nil)
         let rivera = report.counts.filter { $0.teacher == "Rivera, Ana" }.reduce(into: (claims: 0, verified: 0, conflicts: 0, missing: 0)) {

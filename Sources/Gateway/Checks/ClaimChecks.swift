@@ -101,6 +101,22 @@ extension DataChecks {
                         role: .schoolLead, school: school(claim.studentID), due: due))
             case .verified, .unverifiable: break
             }
+            // A teacher logs certificates of their own CTE courses: the student must be enrolled
+            // with that teacher that year in a course aligned with the credential.
+            let year = rules.schoolYear(of: claim.examDate).description
+            if let credential = catalog.credential(claim.credential), !credential.courses.isEmpty,
+                data.enrolledSchoolYears.contains(CheckData.SchoolAndYear(school: school(claim.studentID) ?? "", year: year)),
+                !(data.enrollments[claim.studentID] ?? []).contains(where: {
+                    $0.schoolYear == year && $0.teacher == claim.teacher && credential.courses.contains($0.course)
+                })
+            {
+                try emit(
+                    Condition(
+                        kind: .courseMismatch, subjectType: "claim", subjectID: "\(claim.id)",
+                        explanation: what + ", but the student has no enrollment with \(claim.teacher) in a course aligned with it "
+                            + "(\(credential.courses.joined(separator: ", "))) in \(year). Check the teacher's name and the course in the log.",
+                        role: .schoolLead, school: school(claim.studentID), due: due))
+            }
         }
         guard rules.reconcile.unloggedAttainments else { return }
         // Only schools and years whose teachers keep logs: elsewhere every attainment would be "unlogged".
