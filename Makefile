@@ -2,9 +2,10 @@
 # each first installs the Debian packages that are missing.
 
 SWIFT ?= swift
-APT_PACKAGES := libcurl4-openssl-dev libsqlite3-dev libssl-dev zlib1g-dev libmicrohttpd-dev libzip-dev libxml2-dev libxlsxwriter-dev pkg-config sqlite3
-# The browser tests' headless Chromium and its WebDriver: installed by `make test` only.
-TEST_PACKAGES := chromium chromium-driver
+APT_PACKAGES := libcurl4-openssl-dev libsqlite3-dev libssl-dev zlib1g-dev libmicrohttpd-dev libzip-dev libxml2-dev libxlsxwriter-dev libpq-dev pkg-config sqlite3
+# The browser tests' headless Chromium and its WebDriver, and the PostgreSQL server the store's
+# tests start: installed by `make test` only.
+TEST_PACKAGES := chromium chromium-driver postgresql
 DB ?= ./certgate.db
 # axe-core for the browser tests' accessibility checks, as PyPI's axe-selenium-python ships it.
 AXE := .build/axe/axe.min.js

@@ -19,11 +19,12 @@ let package = Package(
         .systemLibrary(name: "CZip", pkgConfig: "libzip", providers: [.apt(["libzip-dev"])]),
         .systemLibrary(name: "CXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "CXLSXWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
+        .systemLibrary(name: "CPostgres", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
 
         // Libraries.
         .target(name: "CertGateCore", dependencies: ["CCrypto"]),
         .target(name: "Fetch", dependencies: ["CCurl", "CertGateCore"]),
-        .target(name: "Store", dependencies: ["CSQLite", "CertGateCore"]),
+        .target(name: "Store", dependencies: ["CSQLite", "CPostgres", "CertGateCore"]),
         .target(
             name: "Gateway",
             dependencies: ["CertGateCore", "Fetch", "Store", "AdapterKit", "Certiport", "ServSafe", "MockProvider", "Matching", "ManualPDF", "Spreadsheet"]),
