@@ -73,9 +73,16 @@ import Testing
         // A failed exam needs no evidence: one task, for the one passing claim.
         #expect(try Self.claimTasks(gateway).count == 1)
 
-        // Without a teacher column or --teacher, rows are refused, saying why.
+        // Without a teacher column or --teacher, rows are refused, saying why; a file with nothing usable
+        // keeps the claims an earlier import of it stored.
         let anonymous = try #require(try gateway.importTeacherLogs([log]).files.first)
-        #expect(anonymous.new == 0 && anonymous.problems.count == 2 && anonymous.problems[0].message.contains("--teacher"))
+        #expect(anonymous.new == 0 && anonymous.removed == 0 && anonymous.problems.count == 3 && anonymous.problems[0].message.contains("--teacher"))
+        #expect(anonymous.problems.last?.message.contains("are kept") == true)
+        #expect(try gateway.claims(student: "S100101").count == 1)
+        try directory.write("okafor-log.csv", "Student,Cert,When\nS100101,SERVSAFE-FOOD-HANDLER,2026-01-09\n")
+        let headerless = try #require(try gateway.importTeacherLogs([log], teacher: "Okafor, Daniel").files.first)
+        #expect(headerless.removed == 0 && headerless.problems.first?.message.contains("no header row") == true)
+        #expect(try gateway.claims(student: "S100101").count == 1)
     }
 }
 

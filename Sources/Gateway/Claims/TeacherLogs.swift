@@ -129,7 +129,13 @@ extension Gateway {
                     file.problems.append(.init(location: location, message: "\(error)"))
                 }
             }
-            try storeLogClaims(entries.map(\.entry), file: log.name, into: &file, touched: &touched)
+            // A file with nothing usable in it (a renamed header, the wrong file) keeps what an
+            // earlier import of it stored: it is not read as "every row was deleted".
+            if entries.isEmpty && !file.problems.isEmpty {
+                file.problems.append(.init(location: log.name, message: "nothing imported from this file; claims from an earlier import of it are kept"))
+            } else {
+                try storeLogClaims(entries.map(\.entry), file: log.name, into: &file, touched: &touched)
+            }
             summary.files.append(file)
         }
         if !touched.isEmpty { _ = try runChecks(students: touched) }
