@@ -34,4 +34,15 @@ import Testing
         }
         #expect(throws: PostgresError.self) { try PostgresConnection("host=\(server.socketFolder) port=1 dbname=postgres connect_timeout=2") }
     }
+
+    @Test func anAdvisoryLockIsHeldByOneSessionAtATime() throws {
+        let server = try PostgresServer()
+        let first = try PostgresConnection(server.conninfo), second = try PostgresConnection(server.conninfo)
+        let inner = try first.withAdvisoryLock("pull:certiport") {
+            // Another session (another worker) is refused while the first holds it; another name is free.
+            (try second.withAdvisoryLock("pull:certiport") { true }, try second.withAdvisoryLock("pull:servsafe") { true })
+        }
+        #expect(inner?.0 == nil && inner?.1 == true)
+        #expect(try second.withAdvisoryLock("pull:certiport") { true } == true, "released when the first is done")
+    }
 }

@@ -111,6 +111,18 @@ public final class PostgresConnection: @unchecked Sendable {
         }
     }
 
+    /// Runs `body` holding the session advisory lock named `name` (one per provider's pull, say,
+    /// across every process and machine on the database), or returns nil at once when another
+    /// session holds it. The lock goes with the session if the process dies.
+    public func withAdvisoryLock<T>(_ name: String, _ body: () throws -> T) throws -> T? {
+        try lock.withLock {
+            // hashtext: the name's 32-bit hash, the key PostgreSQL's locks take.
+            guard try query("SELECT pg_try_advisory_lock(hashtext($1)) AS taken", [name]).first?["taken"].int == 1 else { return nil }
+            defer { _ = try? query("SELECT pg_advisory_unlock(hashtext($1))", [name]) }
+            return try body()
+        }
+    }
+
     /// A column's text as a value by its type: integers, floating point and numeric, booleans
     /// (as 1 and 0, as SQLite has them), bytea (hex), the rest as text.
     static func value(_ text: String, type: UInt32) -> SQLValue {
