@@ -37,12 +37,17 @@ public final class ConsoleApp: Sendable {
     /// Whether to read an upload's body at all, from its headers: only for a signed-in user who
     /// may change things (the CSRF token, in the body, is checked once it is read).
     func admitUpload(_ request: ConsoleRequest) -> ConsoleResponse? {
-        guard let session = sessions.session(request.cookies[Self.cookie]), let user = try? gateway.user(session.username), !user.disabled,
-            user.role != .auditor
-        else {
+        guard let (_, user) = try? signedIn(request), user.role != .auditor else {
             return .html(HTML.page("Signed out", "<p>Your session has ended. <a href=\"/login\">Sign in</a> again, then upload the file again.</p>"), status: 403)
         }
         return nil
+    }
+
+    /// The live session of a request's cookie and its account, unless signed out or disabled.
+    private func signedIn(_ request: ConsoleRequest) throws -> (SessionStore.Session, UserAccount)? {
+        guard let session = sessions.session(request.cookies[Self.cookie]), let user = try gateway.user(session.username), !user.disabled
+        else { return nil }
+        return (session, user)
     }
 
     /// Serves the console: an HTTP server with the upload limit and admission of this console,
@@ -74,9 +79,7 @@ public final class ConsoleApp: Sendable {
         default: break
         }
         // Everything else needs a session.
-        guard let session = sessions.session(request.cookies[Self.cookie]),
-            let user = try gateway.user(session.username), !user.disabled
-        else {
+        guard let (session, user) = try signedIn(request) else {
             return request.method == .get ? .redirect("/login") : .html(HTML.page("Signed out", "<p>Your session has ended. <a href=\"/login\">Sign in</a> again.</p>"), status: 403)
         }
         if request.method == .post {

@@ -51,9 +51,7 @@ enum CertificatePages {
                 """), status: status)
         }
         let chosen = entry.values["credential"] ?? query["credential"]
-        let options = "<option value=\"\">Choose…</option>" + credentials.map { credential in
-            "<option value=\"\(HTML.escape(credential.code))\"\(credential.code == chosen ? " selected" : "")>\(HTML.escape(credential.name)) (\(HTML.escape(credential.code)))</option>"
-        }.joined()
+        let options = HTML.options([("", "Choose…")] + credentials.map { ($0.code, "\($0.name) (\($0.code))") }, selected: chosen)
         func field(_ name: String, _ label: String, _ control: String, hint: String? = nil) -> String {
             let error = entry.errors[name]
             let described = [hint.map { _ in "hint-\(name)" }, error.map { _ in "error-\(name)" }].compactMap { $0 }
@@ -112,9 +110,7 @@ enum CertificatePages {
                 return .html(HTML.page(form.title, user: context.user, csrf: context.csrf,
                     "<p>No student is enrolled in your courses yet (by the roster's Teacher column).</p>"), status: status)
             }
-            control = "<select id=\"student\" name=\"student\" required\(invalid)><option value=\"\">Choose…</option>" + students.map {
-                "<option value=\"\(HTML.escape($0.studentID))\">\(HTML.escape($0.name)) (\(HTML.escape($0.studentID)))</option>"
-            }.joined() + "</select>"
+            control = "<select id=\"student\" name=\"student\" required\(invalid)>" + HTML.options([("", "Choose…")] + students.map { ($0.studentID, "\($0.name) (\($0.studentID))") }) + "</select>"
         } else {
             control = "<input id=\"student\" name=\"student\" required\(invalid)>"
         }

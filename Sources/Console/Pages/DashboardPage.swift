@@ -19,7 +19,7 @@ enum DashboardPage {
                 "<tr><th scope=\"row\"><a href=\"/tasks?kind=\($0.kind.rawValue)\">\(HTML.escape($0.kind.rawValue))</a></th><td data-label=\"Open\">\($0.count)</td></tr>"
             }.joined()
             let roles = try context.gateway.taskCountsByRole(visible).map {
-                "<tr><th scope=\"row\">\(HTML.escape($0.role.map { $0.rawValue.replacingOccurrences(of: "_", with: " ") } ?? "anyone"))</th><td data-label=\"Open\">\($0.count)</td></tr>"
+                "<tr><th scope=\"row\">\(HTML.escape($0.role.map { HTML.words($0.rawValue) } ?? "anyone"))</th><td data-label=\"Open\">\($0.count)</td></tr>"
             }.joined()
             body += """
                 <div class="columns"><table><caption>By kind</caption><thead><tr><th scope="col">Kind</th><th scope="col">Open</th></tr></thead><tbody>\(rows)</tbody></table>
@@ -34,7 +34,7 @@ enum DashboardPage {
         let latest = years.first.map { $0.startYear < current.startYear ? $0 : current } ?? current
         if !years.contains(current) { years.insert(current, at: 0) }
         guard let year = query["year"].map({ SchoolYear(parsing: $0) }) ?? latest else { return ConsoleApp.notFound }
-        let options = years.map { "<option\($0 == year ? " selected" : "")>\($0)</option>" }.joined()
+        let options = HTML.options(years.map { ($0.description, $0.description) }, selected: year.description)
         body += """
             <form method="get" action="/" class="inline"><label for="year">School year</label> <select id="year" name="year">\(options)</select>
             <button type="submit">Show</button></form>

@@ -13,7 +13,7 @@ enum ExportsPage {
         guard allowed(context) else { return ConsoleApp.notFound }
         let current = try context.gateway.schoolYear(of: CalendarDate.day())
         let years = (0..<4).map { SchoolYear(startYear: current.startYear - $0) }
-        let options = years.map { "<option value=\"\($0)\">\($0)</option>" }.joined()
+        let options = HTML.options(years.map { ($0.description, $0.description) })
         let buttons = ExportFormat.allCases.map {
             "<button type=\"submit\" name=\"format\" value=\"\($0.rawValue)\">\(HTML.escape(title($0)))</button>"
         }.joined(separator: " ")

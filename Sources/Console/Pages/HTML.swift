@@ -56,6 +56,14 @@ enum HTML {
     /// The page number a query asks for (1 if none or nonsense).
     static func pageNumber(_ query: [String: String]) -> Int { max(1, Int(query["page"] ?? "") ?? 1) }
 
+    /// The `<option>`s of a `<select>`: values and labels escaped, `selected` marked.
+    static func options(_ items: [(value: String, label: String)], selected: String? = nil) -> String {
+        items.map { "<option value=\"\(escape($0.value))\"\($0.value == selected ? " selected" : "")>\(escape($0.label))</option>" }.joined()
+    }
+
+    /// A value's words for a person: `school_lead` → `school lead`.
+    static func words(_ value: String) -> String { value.replacingOccurrences(of: "_", with: " ") }
+
     /// A whole page: the title, a navigation for signed-in users, the body.
     /// `refresh`: reload every so many seconds (work in progress; no script needed).
     static func page(_ title: String, user: UserAccount? = nil, csrf: String? = nil, refresh: Int? = nil, _ body: String) -> String {
@@ -64,7 +72,7 @@ enum HTML {
             navigation = """
                 <header><nav aria-label="Main"><a href="/">Dashboard</a> <a href="/tasks">Tasks</a>\(user.role != .auditor ? " <a href=\"/certificates/upload\">Upload a certificate</a>" : "")\(user.role == .cteTeacher ? " <a href=\"/certificates/log\">Log a certificate</a>" : "")\(user.role == .dataClerk || user.role == .cteCoordinator ? " <a href=\"/matches\">Match review</a>" : "")\(user.role == .schoolLead || user.role == .cteCoordinator ? " <a href=\"/review\">Review</a>" : "")\(user.role != .dataClerk ? " <a href=\"/reconciliation\">Reconciliation</a>" : "")\(user.role == .auditor || user.role == .cteCoordinator ? " <a href=\"/exports\">Exports</a> <a href=\"/pulls\">Pulls</a>" : "")</nav>
                 <form method="post" action="/logout" class="signout"><input type="hidden" name="csrf" value="\(escape(csrf ?? ""))">
-                <span>\(escape(user.username)) (\(escape(user.role.rawValue.replacingOccurrences(of: "_", with: " "))))</span>
+                <span>\(escape(user.username)) (\(escape(words(user.role.rawValue))))</span>
                 <button type="submit">Sign out</button></form></header>
                 """
         }

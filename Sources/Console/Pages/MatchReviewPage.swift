@@ -42,7 +42,7 @@ enum MatchReviewPage {
         }
         func agreement(_ fields: FieldAgreement) -> String {
             [fields.firstName, fields.lastName, fields.dateOfBirth, fields.email, fields.school]
-                .map { "<td class=\"agreement\">\(HTML.escape($0.rawValue.replacingOccurrences(of: "_", with: " ")))</td>" }.joined()
+                .map { "<td class=\"agreement\">\(HTML.escape(HTML.words($0.rawValue)))</td>" }.joined()
         }
         let hidden = "<input type=\"hidden\" name=\"csrf\" value=\"\(HTML.escape(context.csrf))\">"
         var rows = "<tr><th scope=\"row\">Result \(item.result.id) (as the provider sent it)</th>\(cells(item.person))<td></td></tr>"

@@ -42,11 +42,9 @@ enum ReconciliationPage {
         let page = HTML.pageNumber(query)
         let shown = claims.dropFirst((page - 1) * pageSize).prefix(pageSize).map {
             [$0.school, $0.teacher, $0.studentID, $0.credentialCode, $0.examDate, $0.outcome.rawValue,
-             $0.status.rawValue.replacingOccurrences(of: "_", with: " "), $0.detail, $0.origin]
+             HTML.words($0.status.rawValue), $0.detail, $0.origin]
         }
-        let statuses = ClaimStatus.allCases.map {
-            "<option value=\"\($0.rawValue)\"\(status == $0 ? " selected" : "")>\($0.rawValue.replacingOccurrences(of: "_", with: " "))</option>"
-        }.joined()
+        let statuses = HTML.options(ClaimStatus.allCases.map { ($0.rawValue, HTML.words($0.rawValue)) }, selected: status?.rawValue)
         let downloads = context.user.role == .cteTeacher ? "" : report.schools.map { school in
             "<li><a href=\"/reconciliation/download?year=\(year)&amp;school=\(HTML.queryValue(school))\">\(HTML.escape(school.isEmpty ? "(no school)" : school)) (.xlsx)</a></li>"
         }.joined()

@@ -52,9 +52,7 @@ enum ReviewPage {
         let decisions = ReviewDecision.allCases.map { decision in
             "<label><input type=\"radio\" name=\"decision\" value=\"\(decision.rawValue)\" required> \(decision.rawValue)</label>"
         }.joined(separator: " ")
-        let methods = VerificationMethod.allCases.map {
-            "<option value=\"\($0.rawValue)\">\(HTML.escape($0.rawValue.replacingOccurrences(of: "_", with: " ")))</option>"
-        }.joined()
+        let methods = HTML.options(VerificationMethod.allCases.map { ($0.rawValue, HTML.words($0.rawValue)) })
         let message = error.map { "<p class=\"error\" role=\"alert\" id=\"review-error\">\(HTML.escape($0))</p>" } ?? ""
         let body = """
             <dl><dt>Student</dt><dd>\(HTML.escape(attainment.studentID)) (\(HTML.escape(attainment.school ?? "no school")))</dd>

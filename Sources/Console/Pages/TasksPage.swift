@@ -46,12 +46,10 @@ enum TasksPage {
                 <td data-label="What to do">\(HTML.escape(task.explanation))</td><td>\(actions)</td></tr>
                 """
         }
-        func options<T: RawRepresentable>(_ all: [T], _ chosen: T?, _ label: (T) -> String) -> String where T.RawValue == String, T: Equatable {
-            all.map { "<option value=\"\($0.rawValue)\"\(chosen == $0 ? " selected" : "")>\(HTML.escape(label($0)))</option>" }.joined()
-        }
-        let kinds = options(TaskKind.allCases, filter.kind) { $0.rawValue }
-        let roles = options(StaffRole.allCases, filter.role) { $0.rawValue.replacingOccurrences(of: "_", with: " ") }
-        let orders = options(TaskOrder.allCases, order) { ["due": "due date", "kind": "kind", "school": "school", "newest": "newest first"][$0.rawValue] ?? $0.rawValue }
+        let kinds = HTML.options(TaskKind.allCases.map { ($0.rawValue, $0.rawValue) }, selected: filter.kind?.rawValue)
+        let roles = HTML.options(StaffRole.allCases.map { ($0.rawValue, HTML.words($0.rawValue)) }, selected: filter.role?.rawValue)
+        let orders = HTML.options(
+            TaskOrder.allCases.map { ($0.rawValue, ["due": "due date", "newest": "newest first"][$0.rawValue] ?? $0.rawValue) }, selected: order.rawValue)
         var kept = query
         kept["page"] = nil
         let body = """

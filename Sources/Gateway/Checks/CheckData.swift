@@ -41,6 +41,9 @@ struct CheckData {
         var reportable: Bool?
         var reportableOverride: Bool?
         var pdfCount: Int
+
+        /// A provider result or a certificate PDF stands behind it.
+        var isBacked: Bool { source == "report" || resultID != nil || pdfCount > 0 }
     }
 
     /// An uploaded certificate.

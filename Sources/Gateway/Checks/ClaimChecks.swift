@@ -25,7 +25,7 @@ struct ClaimEvidence {
         self.tolerance = tolerance
         let claimed = Set(data.claims.map { Self.key($0.studentID, $0.credential) })
         for attainment in data.attainments where attainment.reviewStatus != "rejected" && attainment.source != "bundle" {
-            guard attainment.source == "report" || attainment.resultID != nil || attainment.pdfCount > 0 else { continue }
+            guard attainment.isBacked else { continue }
             backings[Self.key(attainment.studentID, attainment.credential), default: []].append(
                 Backing(attainmentID: attainment.id, earnedOn: attainment.earnedOn, resultID: attainment.resultID, source: attainment.source))
         }
@@ -81,11 +81,10 @@ extension DataChecks {
     /// lead with both values; then attainments no teacher logged, where teachers keep logs.
     func claims(_ emit: (Condition) throws -> Void) rethrows {
         guard !data.claims.isEmpty else { return }
-        let evidence = ClaimEvidence(data, catalog: catalog, tolerance: rules.reconcile.dateToleranceDays)
-        for claim in data.claims {
+        for (claim, finding) in zip(data.claims, claimFindings) {
             let what = "Claim \(claim.id): \(claim.teacher) logged \(credentialName(claim.credential)) "
                 + "\(claim.passed ? "passed" : "not passed") by student \(claim.studentID) on \(claim.examDate)"
-            switch evidence.finding(claim) {
+            switch finding {
             case .missing:
                 try emit(
                     Condition(
@@ -130,7 +129,7 @@ extension DataChecks {
         }
         for attainment in data.attainments where attainment.reviewStatus != "rejected" && attainment.source != "bundle" {
             let year = rules.schoolYear(of: attainment.earnedOn).description
-            guard attainment.source == "report" || attainment.resultID != nil || attainment.pdfCount > 0,
+            guard attainment.isBacked,
                 logged.contains(CheckData.SchoolAndYear(school: school(attainment.studentID) ?? "", year: year)),
                 !claimedYears.contains(ClaimEvidence.key(attainment.studentID, attainment.credential) + "\u{1F}" + year)
             else { continue }
@@ -146,11 +145,9 @@ extension DataChecks {
 
     /// What the checks found backs each claim: the text to keep in `claims.verified_by` (nil: nothing does).
     func claimVerifications() -> [(claim: Int, verifiedBy: String?)] {
-        guard !data.claims.isEmpty else { return [] }
-        let evidence = ClaimEvidence(data, catalog: catalog, tolerance: rules.reconcile.dateToleranceDays)
-        return data.claims.compactMap { claim in
+        zip(data.claims, claimFindings).compactMap { claim, finding in
             var verifiedBy: String?
-            if case .verified(let by) = evidence.finding(claim) { verifiedBy = by }
+            if case .verified(let by) = finding { verifiedBy = by }
             return verifiedBy == claim.verifiedBy ? nil : (claim.id, verifiedBy)
         }
     }

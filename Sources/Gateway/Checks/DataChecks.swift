@@ -18,6 +18,22 @@ struct DataChecks {
     let catalog: CredentialCatalog
     let rules: Rules
     let today: CalendarDate
+    /// What stands behind each of `data.claims`, in order: found once for both the claims'
+    /// tasks and their verification.
+    let claimFindings: [ClaimEvidence.Finding]
+
+    init(data: CheckData, catalog: CredentialCatalog, rules: Rules, today: CalendarDate) {
+        self.data = data
+        self.catalog = catalog
+        self.rules = rules
+        self.today = today
+        if data.claims.isEmpty {
+            claimFindings = []
+        } else {
+            let evidence = ClaimEvidence(data, catalog: catalog, tolerance: rules.reconcile.dateToleranceDays)
+            claimFindings = data.claims.map(evidence.finding)
+        }
+    }
 
     /// Hands every check's conditions to `emit`, check by check in a fixed order, as they are
     /// found: a state's run finds close to a million, and none needs to be kept.

@@ -55,7 +55,7 @@ extension Gateway {
         let schools = roster.schools
         var comparison = SISComparison(schoolYear: year.description, sisRows: 0, agreeing: 0, differences: [], problems: [])
         // What the SIS lists: student and credential → dates.
-        var listed: [String: [(date: CalendarDate, location: String)]] = [:]
+        var listed: [String: [(student: String, credential: String, date: CalendarDate, location: String)]] = [:]
         log.records(aliases: config.sisReport.columns) { label in
             comparison.problems.append(.init(location: label, message: "no header row: expected columns such as Student ID, Industry Certification and Date Earned (names in config/gateway.json sis_report)"))
         } _: { location, cell in
@@ -68,7 +68,7 @@ extension Gateway {
                 }
                 guard rules.schoolYear(of: date) == year, school == nil || schools[student] == school else { return }
                 comparison.sisRows += 1
-                listed[ClaimEvidence.key(student, credential.code), default: []].append((date, location))
+                listed[ClaimEvidence.key(student, credential.code), default: []].append((student, credential.code, date, location))
             } catch let error as CertGateError {
                 comparison.problems.append(.init(location: location, message: error.message))
             } catch {
@@ -76,9 +76,9 @@ extension Gateway {
             }
         }
         // What CertGate holds that year.
-        let month = rules.schoolYearStartMonth < 10 ? "0\(rules.schoolYearStartMonth)" : "\(rules.schoolYearStartMonth)"
+        let (start, end) = rules.days(of: year)
         var conditions = QueryConditions()
-        conditions.add("a.earned_on >= ? AND a.earned_on < ?", "\(year.startYear)-\(month)-01", "\(year.startYear + 1)-\(month)-01")
+        conditions.add("a.earned_on >= ? AND a.earned_on < ?", start, end)
         conditions.add("a.review_status <> 'rejected'")
         conditions.add("s.school = ?", ifGiven: school)
         let held = try database.read { transaction in
@@ -93,22 +93,16 @@ extension Gateway {
         var heldByKey: [String: [CalendarDate]] = [:]
         for (student, credential, date) in held { heldByKey[ClaimEvidence.key(student, credential), default: []].append(date) }
         for (key, entries) in listed.sorted(by: { $0.key < $1.key }) {
-            let parts = key.split(separator: "\u{1F}").map(String.init)
             for entry in entries {
-                let dates = heldByKey[key] ?? []
-                guard let nearest = dates.min(by: { abs($0.days(to: entry.date)) < abs($1.days(to: entry.date)) }) else {
-                    comparison.differences.append(
-                        .init(difference: .sisOnly, studentID: parts[0], school: schools[parts[0]] ?? "", credentialCode: parts[1],
-                              sisDate: entry.date.description, certgateDate: nil, location: entry.location))
+                let nearest = (heldByKey[key] ?? []).min { abs($0.days(to: entry.date)) < abs($1.days(to: entry.date)) }
+                if let nearest, abs(nearest.days(to: entry.date)) <= tolerance {
+                    comparison.agreeing += 1
                     continue
                 }
-                if abs(nearest.days(to: entry.date)) > tolerance {
-                    comparison.differences.append(
-                        .init(difference: .dateDiffers, studentID: parts[0], school: schools[parts[0]] ?? "", credentialCode: parts[1],
-                              sisDate: entry.date.description, certgateDate: nearest.description, location: entry.location))
-                } else {
-                    comparison.agreeing += 1
-                }
+                comparison.differences.append(
+                    .init(difference: nearest == nil ? .sisOnly : .dateDiffers, studentID: entry.student, school: schools[entry.student] ?? "",
+                          credentialCode: entry.credential, sisDate: entry.date.description, certgateDate: nearest?.description,
+                          location: entry.location))
             }
         }
         for (student, credential, date) in held.sorted(by: { ($0.0, $0.1) < ($1.0, $1.1) }) where listed[ClaimEvidence.key(student, credential)] == nil {

@@ -157,6 +157,13 @@ public struct Rules: Sendable, Codable {
         }
     }
 
+    /// A school year's first day and the next year's first day (`YYYY-MM-DD`), for date ranges
+    /// in queries: `date >= start AND date < end`.
+    public func days(of year: SchoolYear) -> (start: String, end: String) {
+        let month = schoolYearStartMonth < 10 ? "0\(schoolYearStartMonth)" : "\(schoolYearStartMonth)"
+        return ("\(year.startYear)-\(month)-01", "\(year.startYear + 1)-\(month)-01")
+    }
+
     /// The school year a day falls in, e.g. `2025-26`.
     public func schoolYear(of day: CalendarDate) -> SchoolYear {
         SchoolYear(startYear: day.month >= schoolYearStartMonth ? day.year : day.year - 1)

@@ -29,15 +29,20 @@ extension Gateway {
     /// - Parameters:
     ///   - schools: only students of these schools (a school lead's).
     ///   - id: one attainment only.
+    ///   - openTask: only attainments with an open task of this kind.
     ///   - limit, offset: one page of them.
     public func attainments(
-        student: String? = nil, status: ReviewStatus? = nil, schools: [String]? = nil, id: Int? = nil, limit: Int? = nil, offset: Int = 0
+        student: String? = nil, status: ReviewStatus? = nil, schools: [String]? = nil, id: Int? = nil, openTask: TaskKind? = nil,
+        limit: Int? = nil, offset: Int = 0
     ) throws -> [AttainmentListing] {
         var conditions = QueryConditions()
         conditions.add("a.student_id = ?", ifGiven: student)
         conditions.add("a.review_status = ?", ifGiven: status?.rawValue)
         conditions.add("s.school IN (SELECT value FROM json_each(?))", ifGiven: try schools.map { try JSONEncoder.sortedString($0) })
         conditions.add("a.id = ?", ifGiven: id)
+        conditions.add(
+            "CAST(a.id AS TEXT) IN (SELECT subject_id FROM tasks WHERE subject_type = 'attainment' AND kind = ? AND status = 'open')",
+            ifGiven: openTask?.rawValue)
         return try database.read { transaction in
             try transaction.query(
                 """

@@ -61,8 +61,7 @@ extension Gateway {
     public func dashboardFigures(visibleTo account: UserAccount, schoolYear year: SchoolYear) throws -> DashboardFigures {
         let rules = try Rules.load(directory: configDirectory)
         let catalog = try CredentialCatalog.load(directory: configDirectory)
-        let month = rules.schoolYearStartMonth < 10 ? "0\(rules.schoolYearStartMonth)" : "\(rules.schoolYearStartMonth)"
-        let start = "\(year.startYear)-\(month)-01", end = "\(year.startYear + 1)-\(month)-01"
+        let (start, end) = rules.days(of: year)
         let everyone = account.role == .cteCoordinator || account.role == .auditor
         let schools = everyone || account.schools.isEmpty ? nil : try JSONEncoder.sortedString(account.schools)
         let teacher = account.role == .cteTeacher ? (account.teacherName ?? "\u{0}") : nil

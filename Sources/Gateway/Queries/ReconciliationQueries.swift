@@ -139,8 +139,7 @@ extension Gateway {
     {
         let rules = try Rules.load(directory: configDirectory)
         let year = try schoolYear ?? rules.schoolYear(of: today ?? CalendarDate.day())
-        let month = rules.schoolYearStartMonth < 10 ? "0\(rules.schoolYearStartMonth)" : "\(rules.schoolYearStartMonth)"
-        let start = "\(year.startYear)-\(month)-01", end = "\(year.startYear + 1)-\(month)-01"
+        let (start, end) = rules.days(of: year)
         var conditions = QueryConditions()
         conditions.add("c.exam_date >= ? AND c.exam_date < ?", start, end)
         conditions.add("s.school IN (SELECT value FROM json_each(?))", ifGiven: try schools.map { try JSONEncoder.sortedString($0) })
@@ -171,11 +170,9 @@ extension Gateway {
                     detail: task?.last ?? row[7].string ?? "", origin: row[8].string ?? "")
             }
         }
-        var filter = TaskFilter(kind: .unloggedAttainment)
-        filter.schools = schools
-        let unlogged = try (teacher == nil ? tasks(filter) : []).compactMap { task in
-            try Int(task.subjectID).flatMap { try attainments(id: $0).first }
-        }.filter { $0.earnedOn >= start && $0.earnedOn < end }
+        // The attainments no teacher logged: an open unlogged_attainment task each (a teacher's view has none).
+        let unlogged = teacher != nil ? [] : try attainments(schools: schools, openTask: .unloggedAttainment)
+            .filter { $0.earnedOn >= start && $0.earnedOn < end }
         return Reconciliation(schoolYear: year.description, claims: claims, unlogged: unlogged)
     }
 }
