@@ -52,7 +52,7 @@ let package = Package(
         .executableTarget(name: "certgate-fuzz", dependencies: ["FuzzTargets"]),
 
         // Tests.
-        .target(name: "TestSupport", dependencies: ["CertGateCore"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["CertGateCore", "Store"], path: "Tests/TestSupport"),
         .testTarget(name: "CertGateCoreTests", dependencies: ["CertGateCore", "TestSupport"]),
         .testTarget(name: "FetchTests", dependencies: ["Fetch", "MockProvider", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),

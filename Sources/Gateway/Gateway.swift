@@ -12,12 +12,14 @@ public final class Gateway: Sendable {
     public let configDirectory: String
 
     /// Opens the database (creating and migrating it as needed) and reads the configuration.
-    public init(databasePath: String, configDirectory: String, actor: String) throws {
+    /// - Parameter databaseLocation: a SQLite file's path, or a PostgreSQL URL (`postgresql://…`)
+    ///   or libpq connection string.
+    public init(databaseLocation: String, configDirectory: String, actor: String) throws {
         config = try GatewayConfig.load(directory: configDirectory)
         do {
-            database = try Database(path: databasePath)
+            database = try Database(location: databaseLocation)
         } catch let error as DatabaseError {
-            throw CertGateError(.database, error.message, operation: "open database '\(databasePath)'")
+            throw CertGateError(.database, error.message, operation: "open database '\(Database.displayLocation(of: databaseLocation))'")
         }
         self.actor = actor
         self.configDirectory = configDirectory

@@ -15,9 +15,14 @@ public enum AuditLog {
         _ transaction: Transaction, actor: String, action: String, subjectType: String, subjectID: String,
         before: String? = nil, after: String? = nil, at date: Date = Date()
     ) throws {
-        let previous =
-            try transaction.connection.auditHead
-            ?? transaction.scalar("SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1").string ?? genesis
+        let previous: String
+        if let head = transaction.auditHead {
+            previous = head
+        } else {
+            // The head is read once per transaction, as its only writer until it ends.
+            try transaction.lockAuditChain()
+            previous = try transaction.scalar("SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1").string ?? genesis
+        }
         let at = Timestamp.string(date)
         let hash = eventHash(
             previous: previous, at: at, actor: actor, action: action, subjectType: subjectType, subjectID: subjectID,
@@ -27,7 +32,7 @@ public enum AuditLog {
             INSERT INTO audit_events (at, actor, action, subject_type, subject_id, before_json, after_json, prev_hash, hash)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [at, actor, action, subjectType, subjectID, before, after, previous, hash])
-        transaction.connection.auditHead = hash
+        transaction.auditHead = hash
     }
 
     /// The hash of one event: SHA-256 over its fields, each length-prefixed so no two different

@@ -1,39 +1,116 @@
-internal import CSQLite
 import Foundation
 
-/// A SQLite database file: WAL journal, foreign keys enforced, a busy timeout, and the schema
-/// migrated to the newest version on open.
+/// CertGate's database: a SQLite file (the embedded default) or a PostgreSQL database, behind one
+/// interface. The schema is migrated to the newest version on open.
 ///
-/// The connection is used under a lock, so one `Database` may be shared between threads; every
-/// write runs in `write { }`, one `BEGIN IMMEDIATE` transaction that commits whole or not at all.
+/// Every write runs in `write { }`, one transaction that commits whole or not at all; reads in
+/// `read { }` see one consistent snapshot. One `Database` may be shared between threads: SQLite's
+/// one connection is used under a lock; PostgreSQL lends each transaction a connection of a
+/// small pool, so readers never wait for a writer.
 public final class Database: Sendable {
-    /// The file's path.
-    public let path: String
-    private let connection: Connection
-    // Recursive, so a nested call fails with SQLite's "transaction within a transaction" error
-    // instead of deadlocking.
-    private let lock = NSRecursiveLock()
+    /// Where the database is: a file path, or a PostgreSQL URL or connection string.
+    public let location: String
+    /// The engine's SQL.
+    public let dialect: SQLDialect
+    private let engine: Engine
 
-    /// Opens (creating if needed) a database file and migrates its schema.
-    /// - Parameter busyTimeout: how long to wait for another process's write lock, in milliseconds.
-    public init(path: String, busyTimeout: Int32 = 10_000, migrations: [Migration] = Schema.migrations) throws {
-        self.path = path
-        let connection = try Connection(path: path)
-        try connection.configure(busyTimeout: busyTimeout)
-        try Self.restrictToOwner(path)
-        try Migrator(migrations: migrations).migrate(connection)
-        self.connection = connection
+    private enum Engine: Sendable {
+        case sqlite(SQLiteConnection, NSRecursiveLock)
+        case postgresql(PostgresPool)
     }
 
-    /// Runs `body` in one write transaction (`BEGIN IMMEDIATE`): committed when it returns,
-    /// rolled back when it throws, so a failure leaves the database as it was.
+    /// Whether `location` names a PostgreSQL database (`postgresql://…`, `postgres://…`, or a
+    /// libpq connection string such as `host=… dbname=…`, `service=…`) rather than a file.
+    public static func isPostgreSQL(_ location: String) -> Bool {
+        location.hasPrefix("postgresql://") || location.hasPrefix("postgres://")
+            || location.range(of: #"^\s*(host|hostaddr|dbname|service|user|port)\s*="#, options: .regularExpression) != nil
+    }
+
+    /// Opens (creating a SQLite file if needed) the database at `location` and migrates its schema.
+    /// - Parameters:
+    ///   - busyTimeout: SQLite: how long to wait for another process's write lock, in milliseconds.
+    ///   - connections: PostgreSQL: at most this many connections for this process.
+    public init(
+        location: String, busyTimeout: Int32 = 10_000, connections: Int = 4, migrations: [Migration] = Schema.migrations
+    ) throws {
+        self.location = location
+        if Self.isPostgreSQL(location) {
+            dialect = .postgresql
+            let pool = try PostgresPool(conninfo: location, capacity: connections)
+            try pool.withConnection { try Migrator(migrations: migrations).migrate($0) }
+            engine = .postgresql(pool)
+        } else {
+            dialect = .sqlite
+            let connection = try SQLiteConnection(path: location)
+            try connection.configure(busyTimeout: busyTimeout)
+            try Self.restrictToOwner(location)
+            try Migrator(migrations: migrations).migrate(connection)
+            engine = .sqlite(connection, NSRecursiveLock())
+        }
+    }
+
+    /// The SQLite file's path; nil on PostgreSQL.
+    public var filePath: String? { dialect == .sqlite ? location : nil }
+
+    /// Where the database is, fit to print: a PostgreSQL URL without its password.
+    public var displayLocation: String { Self.displayLocation(of: location) }
+
+    /// A location fit to print or log: any password in a PostgreSQL URL or connection string
+    /// is left out (passwords belong in `PGPASSWORD` or a password file, not here).
+    public static func displayLocation(of location: String) -> String {
+        guard isPostgreSQL(location) else { return location }
+        return location.replacingOccurrences(of: #"(://[^:/@]*):[^@]*@"#, with: "$1:…@", options: .regularExpression)
+            .replacingOccurrences(of: #"password\s*=\s*('[^']*'|\S+)"#, with: "password=…", options: .regularExpression)
+    }
+
+    /// Runs `body` in one write transaction: committed when it returns, rolled back when it
+    /// throws, so a failure leaves the database as it was. SQLite takes the write lock at once
+    /// (`BEGIN IMMEDIATE`); PostgreSQL runs at READ COMMITTED, each statement seeing what others
+    /// committed before it, and runs `body` again (up to five times) when the server rolled it
+    /// back for a deadlock or serialization failure, so `body` must build what it returns
+    /// from the database alone.
     public func write<T>(_ body: (Transaction) throws -> T) throws -> T {
-        try locked { try $0.inTransaction(immediate: true) { try body(Transaction(connection: connection)) } }
+        switch engine {
+        case .sqlite(let connection, let lock):
+            return try lock.withLock {
+                try connection.inTransaction(immediate: true) { try body(Transaction(.sqlite(connection))) }
+            }
+        case .postgresql(let pool):
+            return try pool.withConnection { connection in
+                var attempt = 0
+                while true {
+                    do {
+                        return try connection.transaction(isolation: .readCommitted) { try body(Transaction(.postgresql(connection))) }
+                    } catch let error as DatabaseError where error.isRetryable && attempt < 4 {
+                        attempt += 1
+                        Thread.sleep(forTimeInterval: Double.random(in: 0.01...0.05) * Double(attempt))
+                    }
+                }
+            }
+        }
     }
 
-    /// Runs `body` in one read transaction: a consistent snapshot.
+    /// Runs `body` in one read transaction: a consistent snapshot (PostgreSQL: REPEATABLE READ).
     public func read<T>(_ body: (Transaction) throws -> T) throws -> T {
-        try locked { try $0.inTransaction(immediate: false) { try body(Transaction(connection: connection)) } }
+        switch engine {
+        case .sqlite(let connection, let lock):
+            return try lock.withLock {
+                try connection.inTransaction(immediate: false) { try body(Transaction(.sqlite(connection))) }
+            }
+        case .postgresql(let pool):
+            return try pool.withConnection { connection in
+                try connection.transaction(isolation: .repeatableRead) { try body(Transaction(.postgresql(connection))) }
+            }
+        }
+    }
+
+    /// Takes the locks named `names` across every process on this database, or fails at once
+    /// naming one that another process holds. See `DatabaseLock`.
+    public func lock(_ names: [String]) throws -> DatabaseLock {
+        switch engine {
+        case .sqlite: try DatabaseLock(file: location)
+        case .postgresql(let pool): try DatabaseLock(names, connection: PostgresConnection(pool.conninfo))
+        }
     }
 
     /// The schema version recorded in the database.
@@ -41,9 +118,10 @@ public final class Database: Sendable {
         try read { try $0.scalar("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").int ?? 0 }
     }
 
-    /// The journal mode SQLite reports (`wal` for a file database).
-    public func journalMode() throws -> String {
-        try locked { try $0.pragma("journal_mode") }
+    /// The journal mode SQLite reports (`wal` for a file database); nil on PostgreSQL.
+    public func journalMode() throws -> String? {
+        guard case .sqlite(let connection, let lock) = engine else { return nil }
+        return try lock.withLock { try connection.pragma("journal_mode") }
     }
 
     /// The database and its WAL and shared-memory files hold student data: readable by their
@@ -60,157 +138,5 @@ public final class Database: Sendable {
                         + "made owner-only: \(String(cString: strerror(errno))); run certgate as the file's owner or chmod 600 it")
             }
         }
-    }
-
-    private func locked<T>(_ body: (Connection) throws -> T) rethrows -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        return try body(connection)
-    }
-}
-
-/// Statements inside one transaction. Use it only inside the closure that received it.
-public struct Transaction {
-    let connection: Connection
-
-    /// Runs several statements that return no rows and take no arguments (a fixed script).
-    public func executeScript(_ sql: String) throws {
-        try connection.executeScript(sql)
-    }
-
-    /// Runs a statement that returns no rows; returns how many rows it changed.
-    @discardableResult
-    public func execute(_ sql: String, _ arguments: [any SQLBindable] = []) throws -> Int {
-        let statement = try connection.cachedStatement(sql)
-        try statement.bind(arguments)
-        defer { statement.reset() }
-        while try statement.step() {}
-        return connection.changes
-    }
-
-    /// Runs a query and returns all its rows.
-    public func query(_ sql: String, _ arguments: [any SQLBindable] = []) throws -> [SQLRow] {
-        let statement = try connection.cachedStatement(sql)
-        try statement.bind(arguments)
-        defer { statement.reset() }
-        var rows: [SQLRow] = []
-        while try statement.step() { rows.append(statement.row()) }
-        return rows
-    }
-
-    /// Runs a query and calls `body` for each row without collecting them.
-    public func forEach(_ sql: String, _ arguments: [any SQLBindable] = [], _ body: (SQLRow) throws -> Void) throws {
-        let statement = try connection.cachedStatement(sql)
-        try statement.bind(arguments)
-        defer { statement.reset() }
-        while try statement.step() { try body(statement.row()) }
-    }
-
-    /// The first column of the first row, or `.null`.
-    public func scalar(_ sql: String, _ arguments: [any SQLBindable] = []) throws -> SQLValue {
-        try query(sql, arguments).first?.values.first ?? .null
-    }
-
-    /// The row ID of the last insert.
-    public var lastInsertRowID: Int64 { connection.lastInsertRowID }
-}
-
-/// The raw connection.
-///
-/// `@unchecked Sendable`: SQLite is opened with `SQLITE_OPEN_NOMUTEX`, so the connection must not
-/// be used by two threads at once; `Database` only touches it while holding its lock.
-final class Connection: @unchecked Sendable {
-    let handle: OpaquePointer
-    private var statements: [String: Statement] = [:]
-    /// The hash of the last audit event written in the open transaction, so appending does not
-    /// read it back each time; nil outside a transaction (another process may have appended).
-    var auditHead: String?
-
-    init(path: String) throws {
-        var handle: OpaquePointer?
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
-        let code = sqlite3_open_v2(path, &handle, flags, nil)
-        guard code == SQLITE_OK, let handle else {
-            let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
-            sqlite3_close_v2(handle)
-            throw DatabaseError(code: code, message: "cannot open database '\(path)': \(message)")
-        }
-        sqlite3_extended_result_codes(handle, 1)
-        self.handle = handle
-    }
-
-    deinit {
-        statements.removeAll()  // finalize before closing
-        sqlite3_close_v2(handle)
-    }
-
-    func configure(busyTimeout: Int32) throws {
-        sqlite3_busy_timeout(handle, busyTimeout)
-        let mode = try pragma("journal_mode = WAL")
-        // An in-memory database answers "memory"; a file must really be in WAL mode.
-        guard mode == "wal" || mode == "memory" else {
-            throw DatabaseError(code: SQLITE_ERROR, message: "the database refused WAL mode (journal_mode is '\(mode)')")
-        }
-        _ = try pragma("synchronous = FULL")
-        // 64 MiB of page cache instead of SQLite's 2 MiB: imports look up every result and task by
-        // index, and a state-sized database is gigabytes.
-        _ = try pragma("cache_size = -65536")
-        _ = try pragma("foreign_keys = ON")
-        guard try pragma("foreign_keys") == "1" else {
-            throw DatabaseError(code: SQLITE_ERROR, message: "this SQLite cannot enforce foreign keys")
-        }
-    }
-
-    /// Runs a pragma and returns its first value as text.
-    func pragma(_ text: String) throws -> String {
-        let statement = try Statement(connection: self, sql: "PRAGMA \(text)")
-        defer { statement.reset() }
-        guard try statement.step() else { return "" }
-        return statement.row().values.first.flatMap { value -> String? in
-            switch value {
-            case .text(let text): text
-            case .integer(let number): String(number)
-            default: nil
-            }
-        } ?? ""
-    }
-
-    /// Runs several statements with no arguments (migrations).
-    func executeScript(_ sql: String) throws {
-        var message: UnsafeMutablePointer<CChar>?
-        let code = sqlite3_exec(handle, sql, nil, nil, &message)
-        if code != SQLITE_OK {
-            let text = message.map { String(cString: $0) } ?? "unknown error"
-            sqlite3_free(message)
-            throw DatabaseError(code: code, message: text, sql: sql)
-        }
-    }
-
-    func cachedStatement(_ sql: String) throws -> Statement {
-        if let statement = statements[sql] { return statement }
-        let statement = try Statement(connection: self, sql: sql)
-        statements[sql] = statement
-        return statement
-    }
-
-    func inTransaction<T>(immediate: Bool, _ body: () throws -> T) throws -> T {
-        try executeScript(immediate ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED")
-        auditHead = nil
-        defer { auditHead = nil }
-        do {
-            let result = try body()
-            try executeScript("COMMIT")
-            return result
-        } catch {
-            try? executeScript("ROLLBACK")
-            throw error
-        }
-    }
-
-    var changes: Int { Int(sqlite3_changes(handle)) }
-    var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
-
-    func error(_ code: Int32, sql: String?) -> DatabaseError {
-        DatabaseError(code: sqlite3_extended_errcode(handle), message: String(cString: sqlite3_errmsg(handle)), sql: sql)
     }
 }

@@ -34,7 +34,7 @@ enum ConsoleBenchmark {
     static let password = "bench password for the console"
 
     static func run(directory: String, users: Int, requestsPerUser: Int) throws -> Figures {
-        let gateway = try Gateway(databasePath: directory + "/console.db", configDirectory: "config", actor: "bench")
+        let gateway = try Gateway(databaseLocation: directory + "/console.db", configDirectory: "config", actor: "bench")
         _ = try gateway.importRoster(rosterPath: "mocks/roster/roster.csv", enrollmentsPath: "mocks/roster/enrollments.csv")
         let player = CassettePlayer(cassettes: try Cassette.loadAll(directory: "mocks/feeds"))
         let feeds = try LoopbackServer(handler: player.respond)
@@ -163,7 +163,7 @@ enum ConsoleBenchmark {
     /// school lead open, `repeats` times one after the other; the first time of each (nothing
     /// cached yet) and the median, in ms.
     static func pagesAtScale(database: String, repeats: Int = 5) throws -> [(page: String, first: Double, median: Double)] {
-        let gateway = try Gateway(databasePath: database, configDirectory: "config", actor: "bench")
+        let gateway = try Gateway(databaseLocation: database, configDirectory: "config", actor: "bench")
         let school = try gateway.tasks(limit: 1).first?.school ?? "School 1"
         try gateway.addUser(NewUser(username: "state-coordinator", role: .cteCoordinator), password: password)
         try gateway.addUser(NewUser(username: "state-lead", role: .schoolLead, schools: [school]), password: password)

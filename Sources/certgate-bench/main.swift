@@ -293,7 +293,7 @@ report(
     String(format: "(%.1f MiB/s, %d rows in %.2f s)", Double(rosterBytes) / 1_048_576 / parseSeconds, records, parseSeconds))
 
 print("roster import (parse, validate, store in SQLite)")
-let gateway = try Gateway(databasePath: directory + "/bench.db", configDirectory: "config", actor: "bench")
+let gateway = try Gateway(databaseLocation: directory + "/bench.db", configDirectory: "config", actor: "bench")
 let (firstImport, importSeconds) = try measure { try gateway.importRoster(rosterPath: rosterPath) }
 report(
     "roster import, new", String(format: "%.0f students/s", Double(firstImport.students.rows) / importSeconds),
@@ -328,7 +328,7 @@ print("weekly pulls of the bundled mocks (3 weeks, both providers, over loopback
 do {
     let player = CassettePlayer(cassettes: try Cassette.loadAll(directory: "mocks/feeds"))
     let mockServer = try LoopbackServer(handler: player.respond)
-    let pulls = try Gateway(databasePath: directory + "/pulls.db", configDirectory: "config", actor: "bench")
+    let pulls = try Gateway(databaseLocation: directory + "/pulls.db", configDirectory: "config", actor: "bench")
     var options = PullOptions()
     options.baseURLs = ["certiport": mockServer.baseURL + "/certiport", "servsafe": mockServer.baseURL + "/servsafe"]
     options.environment = [

@@ -17,7 +17,7 @@ struct OptionSpec: Sendable {
 
 /// The flags every command understands.
 struct GlobalOptions {
-    var databasePath: String
+    var databaseLocation: String
     var configDirectory = "./config"
     var actor: String
     var format = OutputFormat.table
@@ -32,7 +32,7 @@ struct GlobalOptions {
     ]
 
     init(environment: [String: String]) {
-        databasePath = environment["CERTGATE_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "./certgate.db"
+        databaseLocation = environment["CERTGATE_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "./certgate.db"
         actor = environment["CERTGATE_ACTOR"] ?? environment["USER"] ?? environment["LOGNAME"] ?? "unknown"
     }
 }
@@ -83,7 +83,7 @@ struct ParsedArguments {
                 return arguments[index - 1]
             }
             switch name {
-            case "--db": globals.databasePath = try takeValue()
+            case "--db": globals.databaseLocation = try takeValue()
             case "--config": globals.configDirectory = try takeValue()
             case "--actor": globals.actor = try takeValue()
             case "--format":

@@ -58,7 +58,7 @@ struct Invocation {
     }
 
     func openGateway() throws -> Gateway {
-        try Gateway(databasePath: globals.databasePath, configDirectory: globals.configDirectory, actor: globals.actor)
+        try Gateway(databaseLocation: globals.databaseLocation, configDirectory: globals.configDirectory, actor: globals.actor)
     }
 }
 

@@ -15,7 +15,7 @@ import Testing
         let config = try TestConfig.make(in: directory) {
             $0["console"] = ["tls_certificate": Fixtures.testFile("tls/localhost.pem"), "tls_key": key]
         }
-        return try Gateway(databasePath: directory.file("certgate.db"), configDirectory: config, actor: "setup")
+        return try Gateway(databaseLocation: try TestDatabase.location(in: directory), configDirectory: config, actor: "setup")
     }
 
     @Test func theConsoleServesHTTPSWithSecureCookies() throws {

@@ -26,7 +26,7 @@ import Testing
         init(idleMinutes: Double = 30, maximumBodyBytes: Int = 1 << 20) throws {
             directory = try TemporaryDirectory()
             gateway = try Gateway(
-                databasePath: directory.file("certgate.db"), configDirectory: try TestConfig.make(in: directory), actor: "setup")
+                databaseLocation: try TestDatabase.location(in: directory), configDirectory: try TestConfig.make(in: directory), actor: "setup")
             // Two Aaliyah Kims: week 1's, with no date of birth, waits for a clerk.
             _ = try gateway.importRoster(
                 rosterPath: try Fixtures.rosterWithNamesake(in: directory.path), enrollmentsPath: Fixtures.path("mocks/roster/enrollments.csv"))

@@ -1,4 +1,5 @@
 import Foundation
+import Store
 import TestSupport
 import Testing
 
@@ -6,7 +7,7 @@ import Testing
 @Suite struct CommandLineTests {
     func run(_ arguments: [String], in directory: TemporaryDirectory) throws -> CertgateProcess.Outcome {
         try CertgateProcess.run(
-            ["--db", directory.file("certgate.db"), "--config", Fixtures.configDirectory] + arguments, in: directory.path)
+            ["--db", try TestDatabase.location(in: directory), "--config", Fixtures.configDirectory] + arguments, in: directory.path)
     }
 
     @Test func rosterImportPrintsWhatItLoaded() throws {
@@ -77,10 +78,11 @@ import Testing
         #expect(outcome.stdout.contains("usage: certgate"))
     }
 
-    @Test func databaseFileIsReadableByTheOwnerOnly() throws {
+    @Test(.enabled(if: !TestDatabase.isPostgreSQL, "a SQLite file's mode"))
+    func databaseFileIsReadableByTheOwnerOnly() throws {
         let directory = try TemporaryDirectory()
         _ = try run(["roster", "import", Fixtures.path("mocks/roster/roster.csv")], in: directory)
-        let attributes = try FileManager.default.attributesOfItem(atPath: directory.file("certgate.db"))
+        let attributes = try FileManager.default.attributesOfItem(atPath: try TestDatabase.location(in: directory))
         #expect((attributes[.posixPermissions] as? Int).map { $0 & 0o077 } == 0)
     }
 
@@ -88,9 +90,10 @@ import Testing
         let directory = try TemporaryDirectory()
         let outcome = try CertgateProcess.run(
             ["roster", "import", Fixtures.path("mocks/roster/roster.csv"), "--config", Fixtures.configDirectory],
-            in: directory.path, environment: ["CERTGATE_DB": directory.file("from-env.db")])
+            in: directory.path, environment: ["CERTGATE_DB": try TestDatabase.location(in: directory, name: "from-env.db")])
         #expect(outcome.status == 0, "\(outcome.stderr)")
-        #expect(FileManager.default.fileExists(atPath: directory.file("from-env.db")))
+        let database = try Database(location: try TestDatabase.location(in: directory, name: "from-env.db"))
+        #expect(try database.read { try $0.scalar("SELECT COUNT(*) FROM students").int } == 40)
     }
 
     @Test func missingConfigurationIsAClearError() throws {

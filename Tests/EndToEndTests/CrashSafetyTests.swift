@@ -43,7 +43,7 @@ import Testing
 
     /// The stored state, without ids or times: what a person or an export would see.
     func state(_ workspace: PullTests.Workspace) throws -> [String] {
-        let database = try Database(path: workspace.database)
+        let database = try Database(location: workspace.database)
         return try database.read { transaction in
             var lines: [String] = []
             for row in try transaction.query("SELECT provider_id, record_key, content_hash FROM exam_results ORDER BY 1, 2") {

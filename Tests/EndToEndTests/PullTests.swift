@@ -9,10 +9,11 @@ import Testing
     struct Workspace {
         let directory: TemporaryDirectory
         let config: String
-        var database: String { directory.file("certgate.db") }
+        let database: String
 
         init(_ change: (inout [String: Any]) -> Void = { _ in }) throws {
             directory = try TemporaryDirectory()
+            database = try TestDatabase.location(in: directory)
             config = try TestConfig.make(in: directory, change)
         }
 
@@ -30,11 +31,11 @@ import Testing
         }
 
         func scalar(_ sql: String) throws -> SQLValue {
-            try Database(path: database).read { try $0.scalar(sql) }
+            try Database(location: database).read { try $0.scalar(sql) }
         }
 
         func rows(_ sql: String) throws -> [SQLRow] {
-            try Database(path: database).read { try $0.query(sql) }
+            try Database(location: database).read { try $0.query(sql) }
         }
     }
 

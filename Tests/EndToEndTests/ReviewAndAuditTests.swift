@@ -60,7 +60,7 @@ import Testing
         #expect(pulled.stdout.contains("audit head: \(head) (keep it"), "\(pulled.stdout)")
         #expect(try workspace.run(["audit", "verify", "--head", head]).status == 0)
 
-        let database = try Database(path: workspace.database)
+        let database = try Database(location: workspace.database)
         try database.write { transaction in
             try transaction.execute("DROP TRIGGER audit_events_no_update")
             try transaction.execute("DROP TRIGGER audit_events_no_delete")

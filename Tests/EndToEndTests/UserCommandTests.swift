@@ -45,7 +45,7 @@ import Testing
         #expect(database.range(of: Data(Self.password.utf8)) == nil)
         #expect(try workspace.scalar("SELECT actor FROM audit_events WHERE action = 'user.add' ORDER BY seq LIMIT 1").string == "it.admin")
 
-        let gateway = try Gateway(databasePath: workspace.database, configDirectory: workspace.config, actor: "test")
+        let gateway = try Gateway(databaseLocation: workspace.database, configDirectory: workspace.config, actor: "test")
         #expect(try gateway.authenticate("arivera", password: Self.password)?.teacherName == "Rivera, Ana")
         #expect(try gateway.authenticate("arivera", password: Self.password + "!") == nil)
         #expect(try gateway.authenticate("nobody", password: Self.password) == nil)

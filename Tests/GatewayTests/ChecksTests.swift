@@ -42,7 +42,7 @@ import Testing
         init() throws {
             directory = try TemporaryDirectory()
             config = try TestConfig.make(in: directory)
-            gateway = try Gateway(databasePath: directory.file("certgate.db"), configDirectory: config, actor: "coordinator")
+            gateway = try Gateway(databaseLocation: try TestDatabase.location(in: directory), configDirectory: config, actor: "coordinator")
             _ = try gateway.importRoster(
                 rosterPath: try directory.write("roster.csv", ChecksTests.roster),
                 enrollmentsPath: try directory.write("enrollments.csv", ChecksTests.enrollments))
@@ -237,7 +237,7 @@ import Testing
     @Test func oneMissingInputRaisesOneTaskForItsCause() throws {
         let directory = try TemporaryDirectory()
         let config = try TestConfig.make(in: directory)
-        let gateway = try Gateway(databasePath: directory.file("certgate.db"), configDirectory: config, actor: "coordinator")
+        let gateway = try Gateway(databaseLocation: try TestDatabase.location(in: directory), configDirectory: config, actor: "coordinator")
         let roster = ChecksTests.roster.replacingOccurrences(of: "11,Y", with: "11,N").replacingOccurrences(of: "10,Y", with: "10,N")
         _ = try gateway.importRoster(rosterPath: try directory.write("roster.csv", roster))
         _ = try gateway.importFile(provider: "certiport", path: try directory.write("report.csv", ChecksTests.report))

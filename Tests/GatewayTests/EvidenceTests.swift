@@ -15,7 +15,7 @@ import Testing
         init(_ change: (inout [String: Any]) -> Void = { _ in }) throws {
             directory = try TemporaryDirectory()
             let config = try TestConfig.make(in: directory, change)
-            gateway = try Gateway(databasePath: directory.file("certgate.db"), configDirectory: config, actor: "teacher")
+            gateway = try Gateway(databaseLocation: try TestDatabase.location(in: directory), configDirectory: config, actor: "teacher")
             _ = try gateway.importRoster(
                 rosterPath: Fixtures.path("mocks/roster/roster.csv"), enrollmentsPath: Fixtures.path("mocks/roster/enrollments.csv"))
         }

@@ -17,7 +17,7 @@ import Testing
         init() throws {
             directory = try TemporaryDirectory()
             gateway = try Gateway(
-                databasePath: directory.file("certgate.db"), configDirectory: try TestConfig.make(in: directory), actor: "clerk")
+                databaseLocation: try TestDatabase.location(in: directory), configDirectory: try TestConfig.make(in: directory), actor: "clerk")
             let player = CassettePlayer(cassettes: try Cassette.loadAll(directory: Fixtures.path("mocks/feeds")))
             server = try LoopbackServer(handler: player.respond)
         }

@@ -10,7 +10,7 @@ import Testing
 
     /// A gateway over a fresh database in a temporary folder, with the bundled configuration.
     func gateway(_ directory: TemporaryDirectory) throws -> Gateway {
-        try Gateway(databasePath: directory.file("certgate.db"), configDirectory: Fixtures.configDirectory, actor: "test")
+        try Gateway(databaseLocation: try TestDatabase.location(in: directory), configDirectory: Fixtures.configDirectory, actor: "test")
     }
 
     func count(_ table: String, _ gateway: Gateway) throws -> Int {

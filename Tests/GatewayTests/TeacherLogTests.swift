@@ -10,7 +10,7 @@ import Testing
 @Suite struct TeacherLogTests {
     static func gateway(in directory: TemporaryDirectory) throws -> Gateway {
         let gateway = try Gateway(
-            databasePath: directory.file("certgate.db"), configDirectory: try TestConfig.make(in: directory), actor: "clerk")
+            databaseLocation: try TestDatabase.location(in: directory), configDirectory: try TestConfig.make(in: directory), actor: "clerk")
         _ = try gateway.importRoster(
             rosterPath: Fixtures.path("mocks/roster/roster.csv"), enrollmentsPath: Fixtures.path("mocks/roster/enrollments.csv"))
         return gateway
@@ -92,7 +92,7 @@ import Testing
     static func district(_ change: @escaping (inout [String: Any]) -> Void = { _ in }) throws -> (TemporaryDirectory, Gateway) {
         let directory = try TemporaryDirectory()
         let gateway = try Gateway(
-            databasePath: directory.file("certgate.db"), configDirectory: try TestConfig.make(in: directory), actor: "clerk")
+            databaseLocation: try TestDatabase.location(in: directory), configDirectory: try TestConfig.make(in: directory), actor: "clerk")
         _ = try gateway.importRoster(
             rosterPath: Fixtures.path("mocks/roster/roster.csv"), enrollmentsPath: Fixtures.path("mocks/roster/enrollments.csv"))
         let feeds = try LoopbackServer(handler: CassettePlayer(cassettes: try Cassette.loadAll(directory: Fixtures.path("mocks/feeds"))).respond)

@@ -4,13 +4,17 @@ import TestSupport
 import Testing
 
 @Suite struct DatabaseTests {
-    @Test func migratesAnEmptyFileToTheWholeSchemaInWALMode() throws {
+    @Test func migratesAnEmptyDatabaseToTheWholeSchema() throws {
         let directory = try TemporaryDirectory()
-        let database = try Database(path: directory.file("certgate.db"))
-        #expect(try database.journalMode() == "wal")
+        let database = try Database(location: try TestDatabase.location(in: directory))
+        // A SQLite file in WAL mode; PostgreSQL has no journal mode.
+        #expect(try database.journalMode() == (TestDatabase.isPostgreSQL ? nil : "wal"))
         #expect(try database.schemaVersion() == Schema.migrations.last?.version)
-        let tables = try database.read { try $0.query("SELECT name FROM sqlite_master WHERE type = 'table'") }
-            .compactMap { $0["name"].string }
+        let catalog =
+            database.dialect == .sqlite
+            ? "SELECT name FROM sqlite_master WHERE type = 'table'"
+            : "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public'"
+        let tables = try database.read { try $0.query(catalog) }.compactMap { $0["name"].string }
         for table in [
             "students", "enrollments", "providers", "exam_results", "rejected_records", "matches", "candidate_links",
             "evidence", "attainments", "attainment_evidence", "tasks", "audit_events", "pull_cursors", "pull_runs",
@@ -21,27 +25,27 @@ import Testing
 
     @Test func reopeningIsANoOp() throws {
         let directory = try TemporaryDirectory()
-        let path = directory.file("certgate.db")
-        _ = try Database(path: path)
-        let reopened = try Database(path: path)
+        let path = try TestDatabase.location(in: directory)
+        _ = try Database(location: path)
+        let reopened = try Database(location: path)
         let applied = try reopened.read { try $0.scalar("SELECT COUNT(*) FROM schema_migrations").int }
         #expect(applied == Schema.migrations.count)
     }
 
     @Test func newMigrationsApplyOnTopOfOldOnes() throws {
         let directory = try TemporaryDirectory()
-        let path = directory.file("certgate.db")
-        _ = try Database(path: path)
+        let path = try TestDatabase.location(in: directory)
+        _ = try Database(location: path)
         let next = Migration(version: 1000, name: "test column", sql: "ALTER TABLE students ADD COLUMN nickname TEXT")
-        let upgraded = try Database(path: path, migrations: Schema.migrations + [next])
+        let upgraded = try Database(location: path, migrations: Schema.migrations + [next])
         #expect(try upgraded.schemaVersion() == 1000)
         // And an older certgate refuses a database newer than it knows.
-        #expect { try Database(path: path) } throws: { "\($0)".contains("newer than this certgate knows") }
+        #expect { try Database(location: path) } throws: { "\($0)".contains("newer than this certgate knows") }
     }
 
     @Test func failedTransactionLeavesNoRows() throws {
         let directory = try TemporaryDirectory()
-        let database = try Database(path: directory.file("certgate.db"))
+        let database = try Database(location: try TestDatabase.location(in: directory))
         struct Abort: Error {}
         #expect(throws: Abort.self) {
             try database.write { transaction in
@@ -56,7 +60,7 @@ import Testing
 
     @Test func constraintFailureRollsBackTheWholeTransaction() throws {
         let directory = try TemporaryDirectory()
-        let database = try Database(path: directory.file("certgate.db"))
+        let database = try Database(location: try TestDatabase.location(in: directory))
         let error = try #require(throws: DatabaseError.self) {
             try database.write { transaction in
                 try transaction.execute("INSERT INTO providers (provider_id, style, name) VALUES ('a', 'certiport', 'A')")
@@ -66,15 +70,18 @@ import Testing
             }
         }
         #expect(error.isConstraintViolation)
-        #expect(error.description.contains("FOREIGN KEY"))
+        #expect(error.description.uppercased().contains("FOREIGN KEY"))
         #expect(try database.read { try $0.scalar("SELECT COUNT(*) FROM providers").int } == 0)
     }
 
     @Test func valuesRoundTrip() throws {
         let directory = try TemporaryDirectory()
-        let database = try Database(path: directory.file("certgate.db"))
+        let database = try Database(location: try TestDatabase.location(in: directory))
         let row = try database.write { transaction in
-            try transaction.query("SELECT ? AS t, ? AS i, ? AS r, ? AS n, ? AS b", ["José O'Brien", 42, 2.5, SQLValue.null, SQLValue.blob([0, 1, 255])])
+            try transaction.executeScript(transaction.dialect.schema("CREATE TABLE round_trip (t TEXT, i INTEGER, r REAL, n TEXT, b BLOB)"))
+            try transaction.execute(
+                "INSERT INTO round_trip VALUES (?, ?, ?, ?, ?)", ["José O'Brien", 42, 2.5, SQLValue.null, SQLValue.blob([0, 1, 255])])
+            return try transaction.query("SELECT * FROM round_trip")
         }.first
         #expect(row?["t"] == .text("José O'Brien"))
         #expect(row?["i"] == .integer(42))
@@ -85,15 +92,15 @@ import Testing
 
     @Test func wrongArgumentCountIsAnError() throws {
         let directory = try TemporaryDirectory()
-        let database = try Database(path: directory.file("certgate.db"))
+        let database = try Database(location: try TestDatabase.location(in: directory))
         #expect(throws: DatabaseError.self) { try database.read { try $0.query("SELECT ?, ?", [1]) } }
     }
 
     @Test func secondConnectionWaitsForTheWriteLock() throws {
         let directory = try TemporaryDirectory()
-        let path = directory.file("certgate.db")
-        let first = try Database(path: path)
-        let second = try Database(path: path)
+        let path = try TestDatabase.location(in: directory)
+        let first = try Database(location: path)
+        let second = try Database(location: path)
         let done = DispatchSemaphore(value: 0)
         try first.write { transaction in
             try transaction.execute("INSERT INTO providers (provider_id, style, name) VALUES ('a', 's', 'A')")
@@ -112,7 +119,7 @@ import Testing
 @Suite struct AuditLogTests {
     @Test func eventsChainAndCannotBeEdited() throws {
         let directory = try TemporaryDirectory()
-        let database = try Database(path: directory.file("certgate.db"))
+        let database = try Database(location: try TestDatabase.location(in: directory))
         try database.write { transaction in
             try AuditLog.append(transaction, actor: "clerk", action: "roster.import", subjectType: "roster", subjectID: "r.csv")
             try AuditLog.append(transaction, actor: "clerk", action: "roster.import", subjectType: "roster", subjectID: "r2.csv")

@@ -109,12 +109,11 @@ struct AttainmentReconciler {
                 continue
             }
             // Pending review, so not yet reportable.
-            try transaction.execute(
+            let id = try transaction.insertReturningID(
                 """
                 INSERT INTO attainments (student_id, credential_code, earned_on, source, result_id, reportable, created_at)
                 VALUES (?, ?, ?, ?, ?, 0, ?)
                 """, [student, credential, day.description, source, result, stamp])
-            let id = Int(transaction.lastInsertRowID)
             attainments.append(
                 CheckData.Attainment(
                     id: id, studentID: student, credential: credential, earnedOn: day, source: source, resultID: result,

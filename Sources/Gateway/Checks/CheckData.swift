@@ -107,13 +107,13 @@ struct CheckData {
         let students = scoped
             ? """
               SELECT student_id, cte_concentrator, school FROM students WHERE student_id IN
-                (SELECT student_id FROM temp.scope_students UNION SELECT student_id FROM evidence)
+                (SELECT student_id FROM scope_students UNION SELECT student_id FROM evidence)
               """ : "SELECT student_id, cte_concentrator, school FROM students"
         try transaction.forEach(students) { row in
             let id = row[0].string ?? ""
             data.students[id] = Student(id: id, isConcentrator: row[1].int == 1, school: strings.intern(row[2].string))
         }
-        let scopedStudents = scoped ? " WHERE student_id IN (SELECT student_id FROM temp.scope_students)" : ""
+        let scopedStudents = scoped ? " WHERE student_id IN (SELECT student_id FROM scope_students)" : ""
         try transaction.forEach("SELECT student_id, school_year, course_number, program, teacher FROM enrollments" + scopedStudents) { row in
             let enrollment = Enrollment(
                 studentID: row[0].string ?? "", schoolYear: row[1].string ?? "", course: row[2].string ?? "",
@@ -125,8 +125,8 @@ struct CheckData {
             SELECT r.id, r.provider_id, r.exam_code, r.attempted_at, r.outcome, r.proctor, r.expires_on, m.student_id
             FROM exam_results r LEFT JOIN matches m ON m.result_id = r.id AND m.status IN ('matched', 'confirmed')
             \(scoped ? """
-                WHERE r.id IN (SELECT id FROM temp.scope_results UNION SELECT result_id FROM matches
-                               WHERE student_id IN (SELECT student_id FROM temp.scope_students))
+                WHERE r.id IN (SELECT id FROM scope_results UNION SELECT result_id FROM matches
+                               WHERE student_id IN (SELECT student_id FROM scope_students))
                 """ : "")
             ORDER BY r.attempted_at, r.id
             """
@@ -141,7 +141,7 @@ struct CheckData {
         data.attainments = try readAttainments(transaction, scoped: scoped)
         try transaction.forEach(
             "SELECT id, student_id, credential_code, exam_date, teacher, outcome, verified_by FROM claims"
-                + (scoped ? " WHERE student_id IN (SELECT student_id FROM temp.scope_students)" : "") + " ORDER BY id"
+                + (scoped ? " WHERE student_id IN (SELECT student_id FROM scope_students)" : "") + " ORDER BY id"
         ) { row in
             guard let date = row[3].string.flatMap({ CalendarDate(parsing: $0) }) else { return }
             data.claims.append(
@@ -166,7 +166,7 @@ struct CheckData {
             """
             SELECT a.id, a.student_id, a.credential_code, a.earned_on, a.source, a.result_id, a.review_status, a.reportable,
                    a.reportable_override, (SELECT COUNT(*) FROM attainment_evidence e WHERE e.attainment_id = a.id) AS pdfs
-            FROM attainments a \(scoped ? "WHERE a.student_id IN (SELECT student_id FROM temp.scope_students)" : "")
+            FROM attainments a \(scoped ? "WHERE a.student_id IN (SELECT student_id FROM scope_students)" : "")
             ORDER BY a.student_id, a.credential_code, a.earned_on, a.id
             """
         ) { row in

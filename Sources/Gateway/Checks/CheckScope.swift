@@ -19,15 +19,17 @@ enum CheckScope {
 
     /// Fills the temporary tables `scope_results` and `scope_students` that scoped reads join on.
     func prepare(_ transaction: Transaction) throws {
+        // Temporary tables are the connection's own and shadow any table of the same name on
+        // both engines.
         try transaction.execute("CREATE TEMP TABLE IF NOT EXISTS scope_results (id INTEGER PRIMARY KEY)")
         try transaction.execute("CREATE TEMP TABLE IF NOT EXISTS scope_students (student_id TEXT PRIMARY KEY)")
-        try transaction.execute("DELETE FROM temp.scope_results")
-        try transaction.execute("DELETE FROM temp.scope_students")
+        try transaction.execute("DELETE FROM scope_results")
+        try transaction.execute("DELETE FROM scope_students")
         switch self {
         case .everything: return
         case .students(let students):
             for student in students {
-                try transaction.execute("INSERT OR IGNORE INTO temp.scope_students (student_id) VALUES (?)", [student])
+                try transaction.execute("INSERT INTO scope_students (student_id) VALUES (?) ON CONFLICT DO NOTHING", [student])
             }
             return
         case .changedSince(let since): try Self.results(changedSince: since, transaction)
@@ -37,15 +39,16 @@ enum CheckScope {
     private static func results(changedSince since: String, _ transaction: Transaction) throws {
         try transaction.execute(
             """
-            INSERT INTO temp.scope_results (id)
+            INSERT INTO scope_results (id)
             SELECT id FROM exam_results WHERE updated_at >= ? UNION SELECT result_id FROM matches WHERE decided_at >= ?
             """, [since, since])
         // A result's student now, and the student whose attainment it backed before it moved.
         try transaction.execute(
             """
-            INSERT OR IGNORE INTO temp.scope_students (student_id)
-            SELECT m.student_id FROM matches m JOIN temp.scope_results s ON s.id = m.result_id WHERE m.student_id IS NOT NULL
-            UNION SELECT a.student_id FROM attainments a JOIN temp.scope_results s ON s.id = a.result_id
+            INSERT INTO scope_students (student_id)
+            SELECT m.student_id FROM matches m JOIN scope_results s ON s.id = m.result_id WHERE m.student_id IS NOT NULL
+            UNION SELECT a.student_id FROM attainments a JOIN scope_results s ON s.id = a.result_id WHERE true
+            ON CONFLICT DO NOTHING
             """)
     }
 

@@ -221,13 +221,12 @@ extension Gateway {
                         """, [entry.outcome.rawValue, entry.proctor, name, entry.originDetail, stamp, id])
                     counts.updated += 1
                 } else {
-                    try transaction.execute(
+                    kept.insert(try transaction.insertReturningID(
                         """
                         INSERT INTO claims (student_id, credential_code, exam_date, teacher, outcome, proctor, origin, origin_file, origin_detail,
                                             logged_by, logged_at, updated_at)
                         VALUES (?, ?, ?, ?, ?, ?, 'file', ?, ?, ?, ?, ?)
-                        """, key + [entry.outcome.rawValue, entry.proctor, name, entry.originDetail, actor, stamp, stamp])
-                    kept.insert(Int(transaction.lastInsertRowID))
+                        """, key + [entry.outcome.rawValue, entry.proctor, name, entry.originDetail, actor, stamp, stamp]))
                     counts.new += 1
                 }
                 affected.insert(entry.studentID)

@@ -1,4 +1,5 @@
 import CertGateCore
+import Store
 import Foundation
 
 #if canImport(Glibc)
@@ -10,8 +11,10 @@ import Foundation
 struct EvidenceFiles {
     let root: String
 
-    init(config: GatewayConfig.Evidence, databasePath: String) {
-        let databaseFolder = (databasePath as NSString).deletingLastPathComponent
+    /// The configured folder; by default `evidence` beside a SQLite file, or in the working
+    /// folder for PostgreSQL (where several hosts share it, configure a shared path).
+    init(config: GatewayConfig.Evidence, database: Database) {
+        let databaseFolder = ((database.filePath ?? "") as NSString).deletingLastPathComponent
         let base = databaseFolder.isEmpty ? "." : databaseFolder
         if let directory = config.directory, !directory.isEmpty {
             root = directory.hasPrefix("/") ? directory : (base as NSString).appendingPathComponent(directory)

@@ -82,7 +82,7 @@ extension Gateway {
         guard let data = FileManager.default.contents(atPath: upload.path) else { throw CertGateError(.io, "\(name): cannot read the file") }
         let bytes = [UInt8](data)
         let sha256 = SHA256.hex(bytes)
-        let files = EvidenceFiles(config: config.evidence, databasePath: database.path)
+        let files = EvidenceFiles(config: config.evidence, database: database)
         let pdf: CertificatePDF
         do {
             pdf = try CertificatePDF(bytes: bytes, maximumSize: limit)
@@ -120,7 +120,7 @@ extension Gateway {
                         status: .duplicate, evidenceID: existing, attainmentID: attainmentID, createdAttainment: created,
                         text: textStatus, sha256: sha256)
                 }
-                try transaction.execute(
+                let evidenceID = try transaction.insertReturningID(
                     """
                     INSERT INTO evidence (sha256, student_id, credential_code, original_name, size_bytes, media_type,
                                           verification_code, text_status, text_detail, added_by, added_at)
@@ -128,7 +128,6 @@ extension Gateway {
                     """,
                     [sha256, upload.studentID, credential.code, name, bytes.count, upload.verificationCode, textStatus, textDetail, actor,
                      Timestamp.string(now)])
-                let evidenceID = Int(transaction.lastInsertRowID)
                 try transaction.execute(
                     "INSERT INTO attainment_evidence (attainment_id, evidence_id) VALUES (?, ?)", [attainmentID, evidenceID])
                 try AuditLog.append(
@@ -163,10 +162,9 @@ extension Gateway {
             throw CertGateError(
                 .input, "student \(upload.studentID) has no \(upload.credentialCode) attainment yet; give --earned YYYY-MM-DD to record it")
         }
-        try transaction.execute(
+        let id = try transaction.insertReturningID(
             "INSERT INTO attainments (student_id, credential_code, earned_on, source, created_at) VALUES (?, ?, ?, 'manual', ?)",
             [upload.studentID, upload.credentialCode, earned.description, Timestamp.string(now)])
-        let id = Int(transaction.lastInsertRowID)
         try AuditLog.append(
             transaction, actor: actor, action: "attainment.create", subjectType: "attainment", subjectID: "\(id)",
             after: ResultRecords.json([

@@ -93,13 +93,12 @@ struct MatchRun {
         let (parameters, training) = ParameterTraining.train(context.matcher, results: batch.map(\.person), labels: labels)
         context.matcher = context.matcher.using(parameters)
         let runID = try database.write { transaction in
-            try transaction.execute(
+            try transaction.insertReturningID(
                 """
                 INSERT INTO match_runs (started_at, actor, scope, roster_size, parameters, training) VALUES (?, ?, ?, ?, ?, ?)
                 """,
                 [Timestamp.string(started), actor, scope.name, context.matcher.rosterSize, try JSONEncoder.sortedString(parameters),
                  try JSONEncoder.sortedString(training)])
-            return Int(transaction.lastInsertRowID)
         }
         summary.run = runID
         var plans = match(batch, context)

@@ -42,8 +42,12 @@ struct RosterIndex: Sendable {
     /// Starts building the index on a thread and database connection of its own (a WAL reader
     /// that neither waits for nor holds up the pull's writes); nil if that failed (matching then
     /// builds it itself and reports any error).
-    static func ahead(databasePath: String, configDirectory: String) -> Background<RosterIndex?> {
-        Background { try? Database(path: databasePath).read { try RosterIndex($0, configDirectory: configDirectory) } }
+    static func ahead(database: Database, configDirectory: String) -> Background<RosterIndex?> {
+        Background {
+            // SQLite's one connection is the pull's; PostgreSQL lends this read a connection of its own.
+            let reader = database.dialect == .sqlite ? try? Database(location: database.location) : database
+            return try? reader?.read { try RosterIndex($0, configDirectory: configDirectory) }
+        }
     }
 
     private static func loadSettings(configDirectory: String) throws -> (MatchSettings, NicknameTable) {

@@ -28,11 +28,11 @@ extension Gateway {
         _ options: PullOptions, transport: (any HTTPTransport)? = nil, progress: @escaping @Sendable (ProgressEvent) -> Void = { _ in }
     ) throws -> PullReport {
         let started = Date()
-        let lock = try PullLock(databasePath: database.path)
-        defer { withExtendedLifetime(lock) {} }
         let chosen = try chooseProviders(options)
+        let lock = try lockPulls(of: chosen)
+        defer { withExtendedLifetime(lock) {} }
         // Matching's roster index takes seconds to build for a state: build it while fetching.
-        let roster = RosterIndex.ahead(databasePath: database.path, configDirectory: configDirectory)
+        let roster = RosterIndex.ahead(database: database, configDirectory: configDirectory)
         let client = transport ?? HTTPClient(options: HTTPClient.Options(config.http)) { event in
             if case .retrying(let url, let attempt, let delay, let reason) = event {
                 let wait = String(format: "%.1f", delay)
@@ -59,6 +59,19 @@ extension Gateway {
         progress(ProgressEvent(provider: "", message: "running the data checks"))
         let checks = try runChecks(changedSince: started)
         return PullReport(providers: summaries, matching: matching, checks: checks, auditHead: try auditHead())
+    }
+
+    /// Two pulls of one provider never run at once on one database: on SQLite no two pulls at
+    /// all (one file lock); on PostgreSQL one advisory lock per provider, so workers on other
+    /// machines may pull other providers meanwhile.
+    private func lockPulls(of providers: [ProviderSettings]) throws -> DatabaseLock {
+        do {
+            return try database.lock(providers.map { "certgate pull \($0.id)" })
+        } catch let held as DatabaseLock.Held {
+            let what = held.name.map { "a pull of \($0.replacingOccurrences(of: "certgate pull ", with: ""))" } ?? "another pull"
+            throw CertGateError(
+                .conflict, "\(what) is already running on this database\(held.process.map { " (process \($0))" } ?? ""); try again when it ends")
+        }
     }
 
     func chooseProviders(_ options: PullOptions) throws -> [ProviderSettings] {

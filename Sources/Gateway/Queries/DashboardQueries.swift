@@ -89,7 +89,7 @@ extension Gateway {
             }
             let passRates = try transaction.query(
                 """
-                SELECT r.provider_id, r.exam_code, COUNT(*), SUM(r.outcome = 'pass') FROM exam_results r
+                SELECT r.provider_id, r.exam_code, COUNT(*), SUM(CASE WHEN r.outcome = 'pass' THEN 1 ELSE 0 END) FROM exam_results r
                 \(everyone ? "" : "JOIN matches m ON m.result_id = r.id AND m.status IN ('matched', 'confirmed') JOIN students s ON s.student_id = m.student_id")
                 WHERE r.attempted_at >= ?1 AND r.attempted_at < ?2 \(everyone ? "AND ?3 IS NULL AND ?4 IS NULL" : "AND " + visible)
                 GROUP BY 1, 2 ORDER BY 1, 2

@@ -89,18 +89,26 @@ enum TaskRecords {
             due: due, transaction, actor: actor, now: now)
     }
 
-    /// Adds an open task the caller knows is not open yet, and audits it; returns its ID.
+    /// Adds an open task the caller knows is not open yet, and audits it; returns its ID. Should
+    /// another worker have opened the same task meanwhile (PostgreSQL, two processes), the one
+    /// unique open task stands and its ID is returned: a task is never open twice.
     @discardableResult
     static func insert(
         _ kind: TaskKind, subjectType: String, subjectID: String, explanation: String, assigneeRole: StaffRole, school: String?,
         due: CalendarDate, _ transaction: Transaction, actor: String, now: Date
     ) throws -> Int {
-        try transaction.execute(
+        let inserted = try transaction.scalar(
             """
             INSERT INTO tasks (kind, subject_type, subject_id, status, explanation, assignee_role, school, due_on, created_at)
             VALUES (?, ?, ?, 'open', ?, ?, ?, ?, ?)
+            ON CONFLICT (kind, subject_type, subject_id) WHERE status = 'open' DO NOTHING RETURNING id
             """, [kind.rawValue, subjectType, subjectID, explanation, assigneeRole.rawValue, school, due.description, Timestamp.string(now)])
-        let id = Int(transaction.lastInsertRowID)
+        guard let id = inserted.int else {
+            return try transaction.scalar(
+                "SELECT id FROM tasks WHERE kind = ? AND subject_type = ? AND subject_id = ? AND status = 'open'",
+                [kind.rawValue, subjectType, subjectID]
+            ).int ?? 0
+        }
         try AuditLog.append(
             transaction, actor: actor, action: "task.open", subjectType: "task", subjectID: "\(id)",
             after: #"{"kind":"\#(kind.rawValue)","subject":"\#(subjectType):\#(subjectID)"}"#, at: now)

@@ -1,44 +1,34 @@
 internal import CPostgres
 import Foundation
 
-/// A PostgreSQL failure: the SQLSTATE, the server's message and the SQL that failed (never the
-/// bound values, which may be student data).
-public struct PostgresError: Error, Sendable, CustomStringConvertible {
-    /// The five-character SQLSTATE (`23505` unique violation, `40001` serialization failure), if any.
-    public var state: String?
-    public var message: String
-    public var sql: String?
-
-    /// A retry may succeed: a serialization failure or a deadlock.
-    public var isRetryable: Bool { state == "40001" || state == "40P01" }
-
-    public var description: String {
-        var text = "PostgreSQL error\(state.map { " \($0)" } ?? ""): \(message)"
-        if let sql { text += " [\(sql.split(whereSeparator: \.isNewline).joined(separator: " ").prefix(200))]" }
-        return text
-    }
-}
-
-/// One connection to PostgreSQL through libpq: statements with `$1`-style parameters sent
-/// apart from the SQL (never spliced into it), rows as `SQLRow`s, transactions that commit whole
-/// or roll back. Connection settings come from the connection string and libpq's own
-/// environment (`PGHOST`, `PGPASSWORD`, service files): a password never needs to be on a
-/// command line. Used under a lock, so one connection may be shared between threads.
+/// One connection to PostgreSQL through libpq: statements prepared once per connection with
+/// `$n` parameters sent apart from the SQL (never spliced into it), rows as `SQLRow`s by column
+/// type. Settings come from the connection string and libpq's own environment (`PGHOST`,
+/// `PGPASSWORD`, `PGSERVICE` and service files, `PGSSLMODE`): a password never needs to be on a
+/// command line or in CertGate's configuration.
+///
+/// `@unchecked Sendable`: a connection serves one transaction at a time; `PostgresPool` hands
+/// it to one thread at a time, and the lock guards the rest.
 public final class PostgresConnection: @unchecked Sendable {
-    // @unchecked: `connection` is only touched under `lock`.
     private let connection: OpaquePointer
     private let lock = NSRecursiveLock()
+    /// Prepared statements by their SQL: name and parameter count.
+    private var prepared: [String: (name: String, parameters: Int)] = [:]
+    /// The hash of the last audit event this transaction wrote (see `Transaction.auditHead`).
+    var auditHead: String?
 
     /// Connects, e.g. `postgresql://certgate@db.district.example/certgate?sslmode=verify-full`
-    /// or `host=/tmp/socket port=5433 dbname=certgate`.
+    /// or `host=/run/postgresql dbname=certgate`.
     public init(_ conninfo: String) throws {
-        guard let connection = PQconnectdb(conninfo) else { throw PostgresError(message: "libpq could not allocate a connection") }
+        guard let connection = PQconnectdb(conninfo) else { throw DatabaseError(sqlState: nil, message: "libpq could not allocate a connection") }
         guard PQstatus(connection) == CONNECTION_OK else {
             let message = String(cString: PQerrorMessage(connection)).trimmingCharacters(in: .whitespacesAndNewlines)
             PQfinish(connection)
-            throw PostgresError(message: "cannot connect: \(message)")
+            throw DatabaseError(sqlState: "08001", message: "cannot connect to PostgreSQL: \(message)")
         }
         self.connection = connection
+        // Notices (a table that already exists, say) are not errors; keep them off stderr.
+        PQsetNoticeProcessor(connection, { _, _ in }, nil)
     }
 
     deinit { PQfinish(connection) }
@@ -46,51 +36,62 @@ public final class PostgresConnection: @unchecked Sendable {
     /// The server's version, e.g. 150018 for 15.18.
     public var serverVersion: Int { Int(lock.withLock { PQserverVersion(connection) }) }
 
+    /// Whether the connection still works (a server restart or a network failure breaks it).
+    var isHealthy: Bool { lock.withLock { PQstatus(connection) == CONNECTION_OK } }
+
     /// Runs a statement and returns its rows.
     @discardableResult
     public func query(_ sql: String, _ arguments: [any SQLBindable] = []) throws -> [SQLRow] {
+        var rows: [SQLRow] = []
+        try forEach(sql, arguments) { rows.append($0) }
+        return rows
+    }
+
+    /// Runs a statement that returns no rows; returns how many rows it changed.
+    @discardableResult
+    public func execute(_ sql: String, _ arguments: [any SQLBindable] = []) throws -> Int {
         try lock.withLock {
-            // Parameters as text (bytea as binary), their types left for the server to infer.
-            let values = arguments.map(\.sqlValue)
-            var buffers: [[UInt8]?] = values.map { value in
-                switch value {
-                case .null: return nil
-                case .integer(let number): return Array("\(number)".utf8) + [0]
-                case .real(let number): return Array("\(number)".utf8) + [0]
-                case .text(let text): return Array(text.utf8) + [0]
-                case .blob(let bytes): return bytes
-                }
-            }
-            let lengths = values.enumerated().map { index, value -> Int32 in
-                if case .blob = value { return Int32(buffers[index]?.count ?? 0) }
-                return 0
-            }
-            let formats = values.map { value -> Int32 in if case .blob = value { return 1 } else { return 0 } }
-            let result: OpaquePointer? = withPointers(&buffers) { pointers in
-                PQexecParams(connection, sql, Int32(values.count), nil, pointers, lengths, formats, 0)
-            }
-            guard let result else { throw PostgresError(message: String(cString: PQerrorMessage(connection)), sql: sql) }
+            guard let result = try run(sql, arguments, singleRow: false) else { throw lastError(sql) }
             defer { PQclear(result) }
-            let status = PQresultStatus(result)
-            guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else {
-                let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
-                let message = String(cString: PQresultErrorMessage(result)).trimmingCharacters(in: .whitespacesAndNewlines)
-                throw PostgresError(state: state, message: message, sql: sql)
-            }
-            let columns = Int(PQnfields(result)), rows = Int(PQntuples(result))
-            let names = (0..<columns).map { String(cString: PQfname(result, Int32($0))) }
-            let types = (0..<columns).map { PQftype(result, Int32($0)) }
-            return (0..<rows).map { row in
-                SQLRow(names: names, values: (0..<columns).map { column in
-                    guard PQgetisnull(result, Int32(row), Int32(column)) == 0, let text = PQgetvalue(result, Int32(row), Int32(column)) else {
-                        return .null
-                    }
-                    return Self.value(String(cString: text), type: types[column])
-                })
-            }
+            _ = try check(result, sql: sql)
+            return Int(String(cString: PQcmdTuples(result))) ?? 0
         }
     }
 
+    /// Runs a query and calls `body` for each row as it arrives (libpq's single-row mode), so a
+    /// scan of a state's results is never all in memory at once.
+    public func forEach(_ sql: String, _ arguments: [any SQLBindable] = [], _ body: (SQLRow) throws -> Void) throws {
+        try lock.withLock {
+            _ = try run(sql, arguments, singleRow: true)
+            var failure: (any Error)?
+            var names: [String]?
+            // Every result is read to the end, even after a failure, so the connection is ready again.
+            while let result = PQgetResult(connection) {
+                defer { PQclear(result) }
+                guard failure == nil else { continue }
+                do {
+                    guard try check(result, sql: sql) == PGRES_SINGLE_TUPLE else { continue }
+                    let columns = Int(PQnfields(result))
+                    if names == nil { names = (0..<columns).map { String(cString: PQfname(result, Int32($0))) } }
+                    try body(SQLRow(names: names!, values: (0..<columns).map { Self.value(result, row: 0, column: Int32($0)) }))
+                } catch {
+                    failure = error
+                }
+            }
+            if let failure { throw failure }
+        }
+    }
+
+    /// Runs several statements with no parameters (a migration's script).
+    public func executeScript(_ sql: String) throws {
+        try lock.withLock {
+            guard let result = PQexec(connection, sql) else { throw lastError(sql) }
+            defer { PQclear(result) }
+            _ = try check(result, sql: sql)
+        }
+    }
+
+    /// Transaction isolation levels.
     public enum Isolation: String, Sendable {
         case readCommitted = "READ COMMITTED", repeatableRead = "REPEATABLE READ", serializable = "SERIALIZABLE"
     }
@@ -99,13 +100,15 @@ public final class PostgresConnection: @unchecked Sendable {
     /// it throws.
     public func transaction<T>(isolation: Isolation = .readCommitted, _ body: () throws -> T) throws -> T {
         try lock.withLock {
-            try query("BEGIN ISOLATION LEVEL \(isolation.rawValue)")
+            try executeScript("BEGIN ISOLATION LEVEL \(isolation.rawValue)")
+            auditHead = nil
+            defer { auditHead = nil }
             do {
                 let value = try body()
-                try query("COMMIT")
+                try executeScript("COMMIT")
                 return value
             } catch {
-                _ = try? query("ROLLBACK")
+                try? executeScript("ROLLBACK")
                 throw error
             }
         }
@@ -116,30 +119,125 @@ public final class PostgresConnection: @unchecked Sendable {
     /// session holds it. The lock goes with the session if the process dies.
     public func withAdvisoryLock<T>(_ name: String, _ body: () throws -> T) throws -> T? {
         try lock.withLock {
-            // hashtext: the name's 32-bit hash, the key PostgreSQL's locks take.
-            guard try query("SELECT pg_try_advisory_lock(hashtext($1)) AS taken", [name]).first?["taken"].int == 1 else { return nil }
-            defer { _ = try? query("SELECT pg_advisory_unlock(hashtext($1))", [name]) }
+            guard try tryAdvisoryLock(name) else { return nil }
+            defer { try? unlockAdvisoryLock(name) }
             return try body()
         }
     }
 
-    /// A column's text as a value by its type: integers, floating point and numeric, booleans
-    /// (as 1 and 0, as SQLite has them), bytea (hex), the rest as text.
-    static func value(_ text: String, type: UInt32) -> SQLValue {
-        switch type {
+    /// Takes the session advisory lock named `name` if no other session holds it.
+    func tryAdvisoryLock(_ name: String) throws -> Bool {
+        // hashtext: the name's 32-bit hash, the key PostgreSQL's locks take.
+        try query("SELECT pg_try_advisory_lock(hashtext($1)) AS taken", [name]).first?["taken"].int == 1
+    }
+
+    /// Waits for the session advisory lock named `name`.
+    func advisoryLock(_ name: String) throws {
+        try execute("SELECT pg_advisory_lock(hashtext($1))", [name])
+    }
+
+    func unlockAdvisoryLock(_ name: String) throws {
+        try execute("SELECT pg_advisory_unlock(hashtext($1))", [name])
+    }
+
+    /// Sends a prepared statement (preparing it the first time); in single-row mode the caller
+    /// reads the results, else the one result is returned.
+    private func run(_ sql: String, _ arguments: [any SQLBindable], singleRow: Bool) throws -> OpaquePointer? {
+        let statement = try prepare(sql)
+        guard arguments.count == statement.parameters else {
+            throw DatabaseError(sqlState: "08P01", message: "\(arguments.count) arguments for \(statement.parameters) parameters", sql: sql)
+        }
+        // Parameters as text (bytea as binary), their types as the server inferred them.
+        let values = arguments.map(\.sqlValue)
+        var buffers: [[UInt8]?] = values.map { value in
+            switch value {
+            case .null: nil
+            case .integer(let number): Array("\(number)".utf8) + [0]
+            case .real(let number): Array("\(number)".utf8) + [0]
+            case .text(let text): Array(text.utf8) + [0]
+            case .blob(let bytes): bytes
+            }
+        }
+        let lengths = values.enumerated().map { index, value -> Int32 in
+            if case .blob = value { return Int32(buffers[index]?.count ?? 0) }
+            return 0
+        }
+        let formats = values.map { value -> Int32 in if case .blob = value { 1 } else { 0 } }
+        if singleRow {
+            let sent = withPointers(&buffers) { pointers in
+                PQsendQueryPrepared(connection, statement.name, Int32(values.count), pointers, lengths, formats, 0)
+            }
+            guard sent == 1 else { throw lastError(sql) }
+            PQsetSingleRowMode(connection)
+            return nil
+        }
+        let result = withPointers(&buffers) { pointers in
+            PQexecPrepared(connection, statement.name, Int32(values.count), pointers, lengths, formats, 0)
+        }
+        guard let result else { throw lastError(sql) }
+        return result
+    }
+
+    private func prepare(_ sql: String) throws -> (name: String, parameters: Int) {
+        if let statement = prepared[sql] { return statement }
+        let name = "s\(prepared.count + 1)"
+        guard let result = PQprepare(connection, name, sql, 0, nil) else { throw lastError(sql) }
+        defer { PQclear(result) }
+        _ = try check(result, sql: sql)
+        guard let description = PQdescribePrepared(connection, name) else { throw lastError(sql) }
+        defer { PQclear(description) }
+        _ = try check(description, sql: sql)
+        let statement = (name: name, parameters: Int(PQnparams(description)))
+        prepared[sql] = statement
+        return statement
+    }
+
+    /// The result's status, or its error thrown with the SQLSTATE and message (never values).
+    private func check(_ result: OpaquePointer, sql: String) throws -> ExecStatusType {
+        let status = PQresultStatus(result)
+        guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_SINGLE_TUPLE else {
+            let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
+            let message = PQresultErrorField(result, Int32(UInt8(ascii: "M"))).map { String(cString: $0) }
+                ?? String(cString: PQresultErrorMessage(result)).trimmingCharacters(in: .whitespacesAndNewlines)
+            throw DatabaseError(sqlState: state, message: message, sql: sql)
+        }
+        return status
+    }
+
+    private func lastError(_ sql: String) -> DatabaseError {
+        let message = String(cString: PQerrorMessage(connection)).trimmingCharacters(in: .whitespacesAndNewlines)
+        return DatabaseError(sqlState: PQstatus(connection) == CONNECTION_OK ? nil : "08006", message: message, sql: sql)
+    }
+
+    /// A column's text as a value by its type: integers, whole numerics (`SUM` of a bigint),
+    /// floating point, booleans (as 1 and 0, as SQLite has them), bytea, the rest as text.
+    static func value(_ result: OpaquePointer, row: Int32, column: Int32) -> SQLValue {
+        guard PQgetisnull(result, row, column) == 0, let pointer = PQgetvalue(result, row, column) else { return .null }
+        let text = String(cString: pointer)
+        switch PQftype(result, column) {
         case 20, 21, 23: return Int64(text).map(SQLValue.integer) ?? .text(text)
-        case 700, 701, 1700: return Double(text).map(SQLValue.real) ?? .text(text)
+        case 1700: return Int64(text).map(SQLValue.integer) ?? Double(text).map(SQLValue.real) ?? .text(text)
+        case 700, 701: return Double(text).map(SQLValue.real) ?? .text(text)
         case 16: return .integer(text == "t" ? 1 : 0)
         case 17:
             guard text.hasPrefix("\\x") else { return .text(text) }
             var bytes: [UInt8] = []
+            bytes.reserveCapacity(text.utf8.count / 2)
             var digits = text.utf8.dropFirst(2).makeIterator()
             while let high = digits.next(), let low = digits.next() {
-                guard let byte = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16) else { return .text(text) }
-                bytes.append(byte)
+                guard let high = hexValue(high), let low = hexValue(low) else { return .text(text) }
+                bytes.append(high << 4 | low)
             }
             return .blob(bytes)
         default: return .text(text)
+        }
+    }
+
+    private static func hexValue(_ digit: UInt8) -> UInt8? {
+        switch digit {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
+        default: nil
         }
     }
 }

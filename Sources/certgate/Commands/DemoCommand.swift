@@ -108,7 +108,7 @@ enum DemoCommand {
             try OwnerOnlyFile.write(result.text.utf8, to: path)
             invocation.print("  \(path): \(result.records) record(s), \(result.refused.count) not exported (listed by certgate export)")
         }
-        invocation.print("database: \(invocation.globals.databasePath)")
+        invocation.print("database: \(invocation.globals.databaseLocation)")
         try demoAccounts(gateway, invocation)
         return failed ? 1 : 0
     }

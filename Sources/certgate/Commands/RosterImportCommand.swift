@@ -35,7 +35,7 @@ enum RosterImportCommand {
                     "matching again: \(matching.considered) undecided results: \(matching.matched) matched, \(matching.review) to review, "
                         + "\(matching.unmatched) unmatched")
             }
-            invocation.print("done in \(String(format: "%.2f", summary.seconds)) s; database \(invocation.globals.databasePath)")
+            invocation.print("done in \(String(format: "%.2f", summary.seconds)) s; database \(invocation.globals.databaseLocation)")
         }
         return 0
     }

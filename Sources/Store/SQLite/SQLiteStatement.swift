@@ -1,15 +1,15 @@
 internal import CSQLite
 
 /// A prepared statement, finalized when released.
-final class Statement {
+final class SQLiteStatement {
     private let handle: OpaquePointer
-    private unowned let connection: Connection
+    private unowned let connection: SQLiteConnection
     let sql: String
     private lazy var columnNames: [String] = (0..<sqlite3_column_count(handle)).map {
         String(cString: sqlite3_column_name(handle, $0))
     }
 
-    init(connection: Connection, sql: String) throws {
+    init(connection: SQLiteConnection, sql: String) throws {
         var handle: OpaquePointer?
         let code = sqlite3_prepare_v3(connection.handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &handle, nil)
         guard code == SQLITE_OK, let handle else { throw connection.error(code, sql: sql) }

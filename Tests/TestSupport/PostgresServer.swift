@@ -1,5 +1,4 @@
 import Foundation
-import TestSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -8,18 +7,22 @@ import TestSupport
 /// A throwaway PostgreSQL server for a test: `initdb` into a temporary folder and `pg_ctl start`
 /// listening only on a Unix socket there (no TCP), stopped and removed at the end. PostgreSQL
 /// refuses to run as root, so as root the server runs as the `postgres` user.
-final class PostgresServer {
-    let directory: TemporaryDirectory
-    let socketFolder: String
-    let port: Int
+/// `@unchecked Sendable`: nothing changes after `init`.
+public final class PostgresServer: @unchecked Sendable {
+    public let directory: TemporaryDirectory
+    public let socketFolder: String
+    public let port: Int
     private let binaries: String
     private let runAs: [String]
 
     /// The connection string of the server's `postgres` database for `user`.
-    var conninfo: String { "host=\(socketFolder) port=\(port) dbname=postgres user=\(owner)" }
+    public var conninfo: String { conninfo(database: "postgres") }
+
+    /// The connection string of one of the server's databases.
+    public func conninfo(database: String) -> String { "host=\(socketFolder) port=\(port) dbname=\(database) user=\(owner)" }
     private var owner: String { getuid() == 0 ? "postgres" : (ProcessInfo.processInfo.environment["USER"] ?? "postgres") }
 
-    init() throws {
+    public init() throws {
         guard let bindir = Self.output("/usr/bin/pg_config", ["--bindir"]), FileManager.default.isExecutableFile(atPath: bindir + "/initdb") else {
             throw ServerError("PostgreSQL's server is missing: make test installs Debian's postgresql")
         }
@@ -33,14 +36,17 @@ final class PostgresServer {
             if let user = getpwnam("postgres") { chown(directory.path, user.pointee.pw_uid, user.pointee.pw_gid) }
         }
         let data = directory.file("data")
-        try run(["\(binaries)/initdb", "-D", data, "-A", "trust", "-U", owner, "--no-sync", "-E", "UTF8"])
+        try run(["\(binaries)/initdb", "-D", data, "-A", "trust", "-U", owner, "--no-sync", "-E", "UTF8", "--locale=C"])
         try run([
             "\(binaries)/pg_ctl", "-D", data, "-l", directory.file("server.log"), "-w", "-t", "30",
             "-o", "-k \(socketFolder) -p \(port) -c listen_addresses='' -c fsync=off", "start",
         ])
     }
 
-    deinit {
+    deinit { stop() }
+
+    /// Stops the server (fast shutdown: open sessions are ended).
+    public func stop() {
         _ = try? run(["\(binaries)/pg_ctl", "-D", directory.file("data"), "-m", "fast", "-w", "stop"])
     }
 
@@ -77,7 +83,7 @@ final class PostgresServer {
     }
 }
 
-struct ServerError: Error, CustomStringConvertible {
-    let description: String
+public struct ServerError: Error, CustomStringConvertible {
+    public let description: String
     init(_ description: String) { self.description = description }
 }

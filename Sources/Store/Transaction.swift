@@ -1,0 +1,99 @@
+/// Statements inside one transaction, on either engine. Use it only inside the closure that
+/// received it. SQL is written once with SQLite's `?` parameters (see `SQLDialect`).
+public struct Transaction {
+    enum Connection {
+        case sqlite(SQLiteConnection)
+        case postgresql(PostgresConnection)
+    }
+
+    let connection: Connection
+
+    init(_ connection: Connection) { self.connection = connection }
+
+    /// The engine's SQL.
+    public var dialect: SQLDialect {
+        if case .postgresql = connection { return .postgresql }
+        return .sqlite
+    }
+
+    /// Runs several statements that return no rows and take no arguments (a fixed script).
+    public func executeScript(_ sql: String) throws {
+        switch connection {
+        case .sqlite(let connection): try connection.executeScript(sql)
+        case .postgresql(let connection): try connection.executeScript(sql)
+        }
+    }
+
+    /// Runs a statement that returns no rows; returns how many rows it changed.
+    @discardableResult
+    public func execute(_ sql: String, _ arguments: [any SQLBindable] = []) throws -> Int {
+        switch connection {
+        case .sqlite(let connection):
+            let statement = try connection.cachedStatement(sql)
+            try statement.bind(arguments)
+            defer { statement.reset() }
+            while try statement.step() {}
+            return connection.changes
+        case .postgresql(let connection):
+            return try connection.execute(SQLDialect.postgresql.translate(sql), arguments)
+        }
+    }
+
+    /// Runs a query and returns all its rows.
+    public func query(_ sql: String, _ arguments: [any SQLBindable] = []) throws -> [SQLRow] {
+        var rows: [SQLRow] = []
+        try forEach(sql, arguments) { rows.append($0) }
+        return rows
+    }
+
+    /// Runs a query and calls `body` for each row without collecting them.
+    public func forEach(_ sql: String, _ arguments: [any SQLBindable] = [], _ body: (SQLRow) throws -> Void) throws {
+        switch connection {
+        case .sqlite(let connection):
+            let statement = try connection.cachedStatement(sql)
+            try statement.bind(arguments)
+            defer { statement.reset() }
+            while try statement.step() { try body(statement.row()) }
+        case .postgresql(let connection):
+            try connection.forEach(SQLDialect.postgresql.translate(sql), arguments, body)
+        }
+    }
+
+    /// The first column of the first row, or `.null`.
+    public func scalar(_ sql: String, _ arguments: [any SQLBindable] = []) throws -> SQLValue {
+        try query(sql, arguments).first?.values.first ?? .null
+    }
+
+    /// Inserts a row and returns the `id` the database gave it (`RETURNING id` on both engines).
+    public func insertReturningID(_ sql: String, _ arguments: [any SQLBindable] = []) throws -> Int {
+        guard let id = try scalar(sql + " RETURNING id", arguments).int else {
+            throw DatabaseError(code: 1, message: "the insert returned no id", sql: sql)
+        }
+        return id
+    }
+
+    /// The hash of the last audit event written in this transaction, so appending does not read
+    /// it back each time; nil until this transaction has appended one.
+    var auditHead: String? {
+        get {
+            switch connection {
+            case .sqlite(let connection): connection.auditHead
+            case .postgresql(let connection): connection.auditHead
+            }
+        }
+        nonmutating set {
+            switch connection {
+            case .sqlite(let connection): connection.auditHead = newValue
+            case .postgresql(let connection): connection.auditHead = newValue
+            }
+        }
+    }
+
+    /// Makes this transaction the audit chain's only writer until it ends, so two processes
+    /// never append after the same head. SQLite's write transaction already is; PostgreSQL takes
+    /// a transaction advisory lock.
+    func lockAuditChain() throws {
+        guard case .postgresql(let connection) = connection else { return }
+        try connection.execute("SELECT pg_advisory_xact_lock(hashtext($1))", ["certgate audit chain"])
+    }
+}
