@@ -15,24 +15,27 @@ public enum AuditLog {
         _ transaction: Transaction, actor: String, action: String, subjectType: String, subjectID: String,
         before: String? = nil, after: String? = nil, at date: Date = Date()
     ) throws {
-        let previous: String
+        // The head is read once per transaction, as the chain's only writer until it ends; each
+        // event takes the next number itself, so the chain has no gaps on either engine (a
+        // PostgreSQL sequence would skip the numbers of rolled-back transactions).
+        let previous: AuditHead
         if let head = transaction.auditHead {
             previous = head
         } else {
-            // The head is read once per transaction, as its only writer until it ends.
             try transaction.lockAuditChain()
-            previous = try transaction.scalar("SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1").string ?? genesis
+            let row = try transaction.query("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1").first
+            previous = AuditHead(seq: row?["seq"].int ?? 0, hash: row?["hash"].string ?? genesis)
         }
         let at = Timestamp.string(date)
         let hash = eventHash(
-            previous: previous, at: at, actor: actor, action: action, subjectType: subjectType, subjectID: subjectID,
+            previous: previous.hash, at: at, actor: actor, action: action, subjectType: subjectType, subjectID: subjectID,
             before: before, after: after)
         try transaction.execute(
             """
-            INSERT INTO audit_events (at, actor, action, subject_type, subject_id, before_json, after_json, prev_hash, hash)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, [at, actor, action, subjectType, subjectID, before, after, previous, hash])
-        transaction.auditHead = hash
+            INSERT INTO audit_events (seq, at, actor, action, subject_type, subject_id, before_json, after_json, prev_hash, hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [previous.seq + 1, at, actor, action, subjectType, subjectID, before, after, previous.hash, hash])
+        transaction.auditHead = AuditHead(seq: previous.seq + 1, hash: hash)
     }
 
     /// The hash of one event: SHA-256 over its fields, each length-prefixed so no two different

@@ -2,7 +2,7 @@
 /// the SQL both accept (`ON CONFLICT … DO NOTHING`, `RETURNING id`, `CASE` instead of summing
 /// comparisons) with SQLite's `?` and `?NNN` parameters; on PostgreSQL `translate` numbers
 /// them `$n` and reads a JSON array with `json_array_elements_text` where SQLite has
-/// `json_each`. The schema's DDL is translated once per migration by `schema`.
+/// `json_each`, and types `? IS NULL` as text. The schema's DDL is translated once per migration by `schema`.
 public enum SQLDialect: String, Sendable {
     case sqlite
     case postgresql
@@ -43,7 +43,11 @@ public enum SQLDialect: String, Sendable {
                 output.unicodeScalars.append(character)
             }
         }
-        return output.replacingOccurrences(of: "json_each(", with: "json_array_elements_text(")
+        // `? IS NULL` alone tells PostgreSQL nothing of the parameter's type: say text (every
+        // optional filter is); a JSON array of values arrives as text too.
+        return output
+            .replacing(#/\$(\d+) IS NULL/#) { "CAST($\($0.1) AS text) IS NULL" }
+            .replacing(#/json_each\(\$(\d+)\)/#) { "json_array_elements_text(CAST($\($0.1) AS json))" }
     }
 
     /// A migration's DDL as this engine takes it: SQLite's row-id keys become identity columns,

@@ -14,7 +14,9 @@ public enum RosterCoverageSQL {
 /// shipped.
 public enum Schema {
     public static let migrations: [Migration] = [
-        Migration(version: 1, name: "initial schema", sql: v1),
+        Migration(
+            version: 1, name: "initial schema", sql: v1,
+            postgresSQL: SQLDialect.postgresql.schema(v1.replacingOccurrences(of: v1AppendOnly, with: "")) + v1AppendOnlyPostgreSQL),
         Migration(version: 2, name: "what a certificate's text said", sql: v2),
         Migration(version: 3, name: "find what changed since a time", sql: v3),
         Migration(version: 4, name: "what the roster covers, for the checks' causes", sql: v4),
@@ -120,6 +122,24 @@ public enum Schema {
     static let v2 = """
         ALTER TABLE evidence ADD COLUMN text_detail TEXT;
         CREATE INDEX evidence_sha256 ON evidence (sha256);
+        """
+
+    /// Audit events can be added, never changed or removed.
+    static let v1AppendOnly = """
+        CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+            BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+        CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+            BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+        """
+
+    /// The same in PostgreSQL, `TRUNCATE` included.
+    static let v1AppendOnlyPostgreSQL = """
+        CREATE FUNCTION audit_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION 'audit events are append-only'; END $$;
+        CREATE TRIGGER audit_events_no_change BEFORE UPDATE OR DELETE ON audit_events
+            FOR EACH ROW EXECUTE FUNCTION audit_events_append_only();
+        CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events
+            FOR EACH STATEMENT EXECUTE FUNCTION audit_events_append_only();
         """
 
     /// The whole design: roster, providers, results and their matches, evidence, attainments,
@@ -302,10 +322,7 @@ public enum Schema {
             hash          TEXT NOT NULL
         );
         CREATE INDEX audit_events_subject ON audit_events (subject_type, subject_id);
-        CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
-            BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
-        CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
-            BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+        \(v1AppendOnly)
 
         -- Where the next incremental pull of a provider starts; moved only after a committed pull.
         CREATE TABLE pull_cursors (

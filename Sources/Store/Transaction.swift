@@ -35,7 +35,7 @@ public struct Transaction {
             while try statement.step() {}
             return connection.changes
         case .postgresql(let connection):
-            return try connection.execute(SQLDialect.postgresql.translate(sql), arguments)
+            return try connection.execute(sql, arguments)
         }
     }
 
@@ -55,7 +55,7 @@ public struct Transaction {
             defer { statement.reset() }
             while try statement.step() { try body(statement.row()) }
         case .postgresql(let connection):
-            try connection.forEach(SQLDialect.postgresql.translate(sql), arguments, body)
+            try connection.forEach(sql, arguments, body)
         }
     }
 
@@ -72,9 +72,9 @@ public struct Transaction {
         return id
     }
 
-    /// The hash of the last audit event written in this transaction, so appending does not read
-    /// it back each time; nil until this transaction has appended one.
-    var auditHead: String? {
+    /// The last audit event written in this transaction, so appending does not read it back
+    /// each time; nil until this transaction has appended one.
+    var auditHead: AuditHead? {
         get {
             switch connection {
             case .sqlite(let connection): connection.auditHead

@@ -72,7 +72,7 @@ enum CommandLineTool {
         ReviewCommand.spec(.followUp), CheckCommand.spec, ExportCommand.spec, AuditCommands.verify, AuditCommands.head, AuditCommands.history,
         MockServeCommand.spec, ReportCommands.nonConcentrators, LogsCommands.importLogs, ReconcileCommand.spec,
     ] + UserCommands.all + [ServeCommand.spec] + [
-        MockRecordCommand.spec, DemoCommand.spec,
+        MockRecordCommand.spec, DemoCommand.spec, DatabaseCommands.copy,
     ]
 
     static func run(_ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment) -> Int32 {

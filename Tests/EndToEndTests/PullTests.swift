@@ -227,8 +227,9 @@ import Testing
     @Test func twoPullsNeverInterleave() throws {
         let workspace = try Workspace()
         #expect(try workspace.run(["tasks"]).status == 0)  // creates the database
-        let link = workspace.directory.file("link-to-certgate.db")
-        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: workspace.database)
+        // SQLite: the same file by another path; PostgreSQL: the same database from another process.
+        let link = TestDatabase.isPostgreSQL ? workspace.database : workspace.directory.file("link-to-certgate.db")
+        if !TestDatabase.isPostgreSQL { try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: workspace.database) }
         let server = try MockServeProcess(directory: Fixtures.path("mocks/faults/slow-report"))
         let pull = ["--config", workspace.config, "pull", "--provider", "certiport", "--since", "2026-01-05", "--until", "2026-01-11",
                     "--base-url", "certiport=\(server.baseURL)/certiport"]
@@ -237,7 +238,7 @@ import Testing
         let second = try CertgateProcess.run(["--db", link] + pull, in: workspace.directory.path, environment: TestConfig.credentials)
         first.waitUntilExit()
         #expect(second.status == 1)
-        #expect(second.stderr.contains("another pull is already running on this database"))
+        #expect(second.stderr.contains(TestDatabase.isPostgreSQL ? "a pull of certiport is already running" : "another pull is already running on this database"))
         #expect(first.terminationStatus == 0)
         #expect(try workspace.scalar("SELECT COUNT(*) FROM exam_results").int == 1)
     }

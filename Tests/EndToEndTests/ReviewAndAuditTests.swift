@@ -15,6 +15,20 @@ import Testing
         return workspace
     }
 
+    /// Someone with write access to the database changes it behind CertGate's back: the
+    /// `sqlite3` tool on a file, `psql`'s equivalent (a plain connection) on PostgreSQL, where
+    /// the append-only trigger is dropped by its PostgreSQL name. 0 when the SQL ran.
+    func tamper(_ database: String, _ sql: String) throws -> Int32 {
+        guard TestDatabase.isPostgreSQL else { return try sqlite(database, sql) }
+        let postgres = sql.replacingOccurrences(of: #"DROP TRIGGER audit_events_no_(update|delete)"#, with: "DROP TRIGGER audit_events_no_change ON audit_events", options: .regularExpression)
+        do {
+            try PostgresConnection(database).executeScript(postgres)
+            return 0
+        } catch {
+            return 1
+        }
+    }
+
     func sqlite(_ database: String, _ sql: String) throws -> Int32 {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -30,8 +44,8 @@ import Testing
         #expect(intact.status == 0)
         #expect(intact.stdout.hasPrefix("audit trail intact: "))
         // The triggers refuse edits; someone determined drops them first.
-        #expect(try sqlite(workspace.database, "UPDATE audit_events SET actor = 'mallory' WHERE seq = 3") != 0)
-        #expect(try sqlite(workspace.database, "DROP TRIGGER audit_events_no_update; UPDATE audit_events SET actor = 'mallory' WHERE seq = 3") == 0)
+        #expect(try tamper(workspace.database, "UPDATE audit_events SET actor = 'mallory' WHERE seq = 3") != 0)
+        #expect(try tamper(workspace.database, "DROP TRIGGER audit_events_no_update; UPDATE audit_events SET actor = 'mallory' WHERE seq = 3") == 0)
         let broken = try workspace.run(["audit", "verify"])
         #expect(broken.status == 1)
         #expect(broken.stderr.contains("event 3"))
@@ -40,7 +54,7 @@ import Testing
 
     @Test func removingAnAuditRowIsCaught() throws {
         let workspace = try pulledWorkspace()
-        #expect(try sqlite(workspace.database, "DROP TRIGGER audit_events_no_delete; DELETE FROM audit_events WHERE seq = 2") == 0)
+        #expect(try tamper(workspace.database, "DROP TRIGGER audit_events_no_delete; DELETE FROM audit_events WHERE seq = 2") == 0)
         let broken = try workspace.run(["audit", "verify", "--format", "json"])
         #expect(broken.status == 1)
         let document = try #require(try JSONSerialization.jsonObject(with: Data(broken.stdout.utf8)) as? [String: Any])
@@ -62,8 +76,12 @@ import Testing
 
         let database = try Database(location: workspace.database)
         try database.write { transaction in
-            try transaction.execute("DROP TRIGGER audit_events_no_update")
-            try transaction.execute("DROP TRIGGER audit_events_no_delete")
+            if transaction.dialect == .postgresql {
+                try transaction.execute("DROP TRIGGER audit_events_no_change ON audit_events")
+            } else {
+                try transaction.execute("DROP TRIGGER audit_events_no_update")
+                try transaction.execute("DROP TRIGGER audit_events_no_delete")
+            }
             try transaction.execute("UPDATE audit_events SET actor = 'someone else' WHERE seq = 3")
             var previous = try transaction.scalar("SELECT hash FROM audit_events WHERE seq = 2").string ?? ""
             for row in try transaction.query("SELECT * FROM audit_events WHERE seq >= 3 ORDER BY seq") {

@@ -51,8 +51,8 @@ import Testing
 
         func open(_ kind: String) throws -> [String] {
             try gateway.database.read {
-                try $0.query("SELECT subject_id FROM tasks WHERE kind = ? AND status = 'open' ORDER BY CAST(subject_id AS INTEGER)", [kind])
-            }.compactMap { $0["subject_id"].string }
+                try $0.query("SELECT subject_id FROM tasks WHERE kind = ? AND status = 'open'", [kind])
+            }.compactMap { $0["subject_id"].string }.sorted { (Int($0) ?? 0, $0) < (Int($1) ?? 0, $1) }
         }
 
         func attainment(_ student: String, _ credential: String) throws -> [SQLRow] {

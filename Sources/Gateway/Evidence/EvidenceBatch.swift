@@ -107,7 +107,7 @@ extension Gateway {
                 """, [studentID, credential])
         }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let files = EvidenceFiles(config: config.evidence, database: database)
+        let files = EvidenceFiles(config: config.evidence, database: database, configDirectory: configDirectory)
         var index = [CSVWriter.line([
             "file", "student_id", "credential_code", "earned_on", "sha256", "original_name", "verification_code", "text", "added_by",
             "added_at",

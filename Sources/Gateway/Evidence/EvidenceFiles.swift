@@ -11,10 +11,12 @@ import Foundation
 struct EvidenceFiles {
     let root: String
 
-    /// The configured folder; by default `evidence` beside a SQLite file, or in the working
-    /// folder for PostgreSQL (where several hosts share it, configure a shared path).
-    init(config: GatewayConfig.Evidence, database: Database) {
-        let databaseFolder = ((database.filePath ?? "") as NSString).deletingLastPathComponent
+    /// The configured folder (a relative one from the database file's folder); by default
+    /// `evidence` beside a SQLite file. On PostgreSQL there is no file: relative to the
+    /// configuration folder's parent (`/srv/certgate/config` → `/srv/certgate/evidence`); where
+    /// several hosts run CertGate, configure a path they share.
+    init(config: GatewayConfig.Evidence, database: Database, configDirectory: String) {
+        let databaseFolder = ((database.filePath ?? configDirectory) as NSString).deletingLastPathComponent
         let base = databaseFolder.isEmpty ? "." : databaseFolder
         if let directory = config.directory, !directory.isEmpty {
             root = directory.hasPrefix("/") ? directory : (base as NSString).appendingPathComponent(directory)

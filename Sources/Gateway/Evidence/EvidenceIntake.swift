@@ -82,7 +82,7 @@ extension Gateway {
         guard let data = FileManager.default.contents(atPath: upload.path) else { throw CertGateError(.io, "\(name): cannot read the file") }
         let bytes = [UInt8](data)
         let sha256 = SHA256.hex(bytes)
-        let files = EvidenceFiles(config: config.evidence, database: database)
+        let files = EvidenceFiles(config: config.evidence, database: database, configDirectory: configDirectory)
         let pdf: CertificatePDF
         do {
             pdf = try CertificatePDF(bytes: bytes, maximumSize: limit)

@@ -36,4 +36,9 @@ public struct IngestSummary: Sendable, Codable, Equatable {
 public struct ProgressEvent: Sendable {
     public var provider: String
     public var message: String
+
+    public init(provider: String, message: String) {
+        self.provider = provider
+        self.message = message
+    }
 }

@@ -50,7 +50,7 @@ extension Gateway {
                        a.reportable, (SELECT COUNT(*) FROM attainment_evidence e WHERE e.attainment_id = a.id), s.school
                 FROM attainments a LEFT JOIN students s ON s.student_id = a.student_id \(conditions.sql)
                 ORDER BY a.student_id, a.earned_on, a.id LIMIT ? OFFSET ?
-                """, conditions.arguments + [limit ?? -1, offset]
+                """, conditions.arguments + [limit ?? Int.max, offset]
             ).compactMap { row in
                 guard let status = row[5].string.flatMap(ReviewStatus.init) else { return nil }
                 return AttainmentListing(

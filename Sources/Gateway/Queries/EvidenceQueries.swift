@@ -30,7 +30,7 @@ extension Gateway {
     /// The bytes of a stored certificate for a person to download, checked against its hash; who
     /// downloaded which certificate goes into the audit trail (student data leaving the system).
     public func downloadEvidence(_ listing: EvidenceListing) throws -> [UInt8] {
-        let files = EvidenceFiles(config: config.evidence, database: database)
+        let files = EvidenceFiles(config: config.evidence, database: database, configDirectory: configDirectory)
         guard let data = FileManager.default.contents(atPath: files.path(for: listing.sha256)) else {
             throw CertGateError(.io, "the file of evidence \(listing.id) is missing from the evidence folder")
         }

@@ -149,7 +149,7 @@ extension Gateway {
                 """
                 SELECT c.id, COALESCE(s.school, ''), c.teacher, c.student_id, c.credential_code, c.exam_date, c.outcome, c.verified_by,
                        COALESCE(c.origin_detail, c.origin),
-                       (SELECT kind || char(31) || explanation FROM tasks t
+                       (SELECT kind || '\u{1F}' || explanation FROM tasks t
                         WHERE t.subject_type = 'claim' AND t.subject_id = CAST(c.id AS TEXT) AND t.status = 'open'
                         ORDER BY CASE t.kind WHEN 'claim_conflict' THEN 0 WHEN 'evidence_missing' THEN 1 ELSE 2 END, t.id LIMIT 1)
                 FROM claims c JOIN students s ON s.student_id = c.student_id \(conditions.sql)

@@ -66,7 +66,7 @@ extension Gateway {
                        r.outcome, r.certificate_number, m.student_id, m.status, m.method, m.score, m.probability, m.details
                 FROM exam_results r LEFT JOIN matches m ON m.result_id = r.id \(conditions.sql)
                 ORDER BY r.provider_id, r.attempted_at, r.id LIMIT ? OFFSET ?
-                """, conditions.arguments + [limit ?? -1, offset]
+                """, conditions.arguments + [limit ?? Int.max, offset]
             ) { row in
                 var listing = ResultListing(
                     id: row[0].int ?? 0, providerID: row[1].string ?? "", recordKey: row[2].string ?? "", candidateID: row[3].string,

@@ -90,7 +90,7 @@ extension Gateway {
                 """
                 SELECT id, kind, subject_type, subject_id, status, assignee_role, school, due_on, explanation, resolution_note
                 FROM tasks t \(conditions.sql) ORDER BY \(order.sql) LIMIT ? OFFSET ?
-                """, conditions.arguments + [limit ?? -1, offset]
+                """, conditions.arguments + [limit ?? Int.max, offset]
             ).compactMap { row in
                 // A kind or status this build does not know (a newer database) is left out, not guessed.
                 guard let kind = row[1].string.flatMap(TaskKind.init), let status = row[4].string.flatMap(TaskStatus.init) else { return nil }

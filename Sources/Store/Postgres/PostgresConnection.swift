@@ -1,8 +1,8 @@
 internal import CPostgres
 import Foundation
 
-/// One connection to PostgreSQL through libpq: statements prepared once per connection with
-/// `$n` parameters sent apart from the SQL (never spliced into it), rows as `SQLRow`s by column
+/// One connection to PostgreSQL through libpq: statements prepared once per connection (SQL
+/// with `?` parameters is translated then) with parameters sent apart from the SQL (never spliced into it), rows as `SQLRow`s by column
 /// type. Settings come from the connection string and libpq's own environment (`PGHOST`,
 /// `PGPASSWORD`, `PGSERVICE` and service files, `PGSSLMODE`): a password never needs to be on a
 /// command line or in CertGate's configuration.
@@ -14,8 +14,8 @@ public final class PostgresConnection: @unchecked Sendable {
     private let lock = NSRecursiveLock()
     /// Prepared statements by their SQL: name and parameter count.
     private var prepared: [String: (name: String, parameters: Int)] = [:]
-    /// The hash of the last audit event this transaction wrote (see `Transaction.auditHead`).
-    var auditHead: String?
+    /// The last audit event this transaction wrote (see `Transaction.auditHead`).
+    var auditHead: AuditHead?
 
     /// Connects, e.g. `postgresql://certgate@db.district.example/certgate?sslmode=verify-full`
     /// or `host=/run/postgresql dbname=certgate`.
@@ -29,6 +29,10 @@ public final class PostgresConnection: @unchecked Sendable {
         self.connection = connection
         // Notices (a table that already exists, say) are not errors; keep them off stderr.
         PQsetNoticeProcessor(connection, { _, _ in }, nil)
+        // Plan each execution for the tables as they are: an import grows a table from empty
+        // inside one transaction, before any statistics are gathered, and a plan made once for
+        // the empty table (a sequential scan) would be kept for every row after it.
+        try executeScript("SET plan_cache_mode = force_custom_plan")
     }
 
     deinit { PQfinish(connection) }
@@ -178,10 +182,12 @@ public final class PostgresConnection: @unchecked Sendable {
         return result
     }
 
+    /// The statement prepared for `sql`, written with `?` parameters (translated by
+    /// `SQLDialect`, once) or PostgreSQL's own `$n`.
     private func prepare(_ sql: String) throws -> (name: String, parameters: Int) {
         if let statement = prepared[sql] { return statement }
         let name = "s\(prepared.count + 1)"
-        guard let result = PQprepare(connection, name, sql, 0, nil) else { throw lastError(sql) }
+        guard let result = PQprepare(connection, name, SQLDialect.postgresql.translate(sql), 0, nil) else { throw lastError(sql) }
         defer { PQclear(result) }
         _ = try check(result, sql: sql)
         guard let description = PQdescribePrepared(connection, name) else { throw lastError(sql) }

@@ -8,9 +8,9 @@ import Foundation
 final class SQLiteConnection: @unchecked Sendable {
     let handle: OpaquePointer
     private var statements: [String: SQLiteStatement] = [:]
-    /// The hash of the last audit event written in the open transaction, so appending does not
-    /// read it back each time; nil outside a transaction (another process may have appended).
-    var auditHead: String?
+    /// The last audit event written in the open transaction, so appending does not read it back
+    /// each time; nil outside a transaction (another process may have appended).
+    var auditHead: AuditHead?
 
     init(path: String) throws {
         var handle: OpaquePointer?
