@@ -7,6 +7,8 @@ APT_PACKAGES := libcurl4-openssl-dev libsqlite3-dev libssl-dev zlib1g-dev libmic
 # tests start: installed by `make test` only.
 TEST_PACKAGES := chromium chromium-driver postgresql
 DB ?= ./certgate.db
+# The test targets whose suites use a database: run on SQLite, then on PostgreSQL.
+DATABASE_SUITES := StoreTests|GatewayTests|EndToEndTests|ConsoleTests
 # axe-core for the browser tests' accessibility checks, as PyPI's axe-selenium-python ships it.
 AXE := .build/axe/axe.min.js
 AXE_WHEEL := axe-selenium-python==2.1.6
@@ -41,11 +43,13 @@ demo: build
 serve: build
 	$(SWIFT) run --skip-build certgate --db $(DB) serve
 
-## test: the whole test suite (real loopback HTTP, real SQLite files, the real binary)
+## test: the whole test suite (real loopback HTTP, real SQLite files and PostgreSQL, the real binary)
 test: deps $(AXE)
 	@$(MAKE) --no-print-directory deps APT_PACKAGES="$(TEST_PACKAGES)"
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	@echo "== the suites that use a database, again on PostgreSQL (a throwaway server the tests start)"
+	CERTGATE_TEST_ENGINE=postgresql $(SWIFT) test --skip-build --filter '$(DATABASE_SUITES)'
 
 $(AXE):
 	@command -v python3 >/dev/null || $(MAKE) --no-print-directory deps APT_PACKAGES="python3 python3-pip"

@@ -66,10 +66,20 @@ public final class Database: Sendable {
     /// Runs `body` in one write transaction: committed when it returns, rolled back when it
     /// throws, so a failure leaves the database as it was. SQLite takes the write lock at once
     /// (`BEGIN IMMEDIATE`); PostgreSQL runs at READ COMMITTED, each statement seeing what others
-    /// committed before it, and runs `body` again (up to five times) when the server rolled it
-    /// back for a deadlock or serialization failure, so `body` must build what it returns
-    /// from the database alone.
+    /// committed before it (work two processes must not do at once takes
+    /// `Transaction.serialize` first).
     public func write<T>(_ body: (Transaction) throws -> T) throws -> T {
+        try write(attempts: 1, body)
+    }
+
+    /// `write`, run again (up to five times in all) when PostgreSQL rolled it back for a deadlock
+    /// or a serialization failure between two workers. For bodies that change nothing outside
+    /// the database and build what they return inside it, so a second run starts afresh.
+    public func writeRetrying<T>(_ body: (Transaction) throws -> T) throws -> T {
+        try write(attempts: 5, body)
+    }
+
+    private func write<T>(attempts: Int, _ body: (Transaction) throws -> T) throws -> T {
         switch engine {
         case .sqlite(let connection, let lock):
             return try lock.withLock {
@@ -77,13 +87,13 @@ public final class Database: Sendable {
             }
         case .postgresql(let pool):
             return try pool.withConnection { connection in
-                var attempt = 0
+                var attempt = 1
                 while true {
                     do {
                         return try connection.transaction(isolation: .readCommitted) { try body(Transaction(.postgresql(connection))) }
-                    } catch let error as DatabaseError where error.isRetryable && attempt < 4 {
-                        attempt += 1
+                    } catch let error as DatabaseError where error.isRetryable && attempt < attempts {
                         Thread.sleep(forTimeInterval: Double.random(in: 0.01...0.05) * Double(attempt))
+                        attempt += 1
                     }
                 }
             }

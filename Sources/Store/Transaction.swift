@@ -89,11 +89,18 @@ public struct Transaction {
         }
     }
 
-    /// Makes this transaction the audit chain's only writer until it ends, so two processes
-    /// never append after the same head. SQLite's write transaction already is; PostgreSQL takes
-    /// a transaction advisory lock.
-    func lockAuditChain() throws {
+    /// Waits until no other transaction holds `name`, then holds it until this one ends: work
+    /// two processes must not do at once (the checks, the audit chain's next event). SQLite's
+    /// write transactions already run one at a time; PostgreSQL takes a transaction advisory
+    /// lock, and at READ COMMITTED every statement after it sees what the other committed.
+    public func serialize(_ name: String) throws {
         guard case .postgresql(let connection) = connection else { return }
-        try connection.execute("SELECT pg_advisory_xact_lock(hashtext($1))", ["certgate audit chain"])
+        try connection.execute("SELECT pg_advisory_xact_lock(hashtext($1))", [name])
+    }
+
+    /// Makes this transaction the audit chain's only writer until it ends, so two processes
+    /// never append after the same head.
+    func lockAuditChain() throws {
+        try serialize("certgate audit chain")
     }
 }

@@ -36,7 +36,9 @@ struct CheckRun {
         let rules = try Rules.load(directory: configDirectory)
         let now = Date()
         let day = today ?? CalendarDate.day(of: now)
-        var result = try database.write { transaction in
+        var result = try database.writeRetrying { transaction in
+            // Two workers' check runs (PostgreSQL) take turns, each reading what the other wrote.
+            try transaction.serialize("certgate checks")
             var summary = CheckSummary()
             var scoped = false
             if case .everything = scope {

@@ -109,15 +109,19 @@ struct MatchRun {
             let next = try pending(after: batch.last!.id)
             let nextPlans = Background { [context] in next.isEmpty ? [] : match(next, context) }
             let now = Date()
-            try database.write { transaction in
+            try database.writeRetrying { transaction in
+                // Two workers' matching runs (PostgreSQL) write one batch at a time.
+                try transaction.serialize("certgate matching")
                 for (index, (result, plan)) in zip(batch, plans).enumerated() {
-                    summary.considered += 1
-                    switch plan.decision.status {
-                    case .matched: summary.matched += 1
-                    case .review: summary.review += 1
-                    case .unmatched: summary.unmatched += 1
-                    }
                     try record(result, plan, run: runID, schools: context.schools, teachesLink: teaches[index], transaction, now: now)
+                }
+            }
+            for plan in plans {
+                summary.considered += 1
+                switch plan.decision.status {
+                case .matched: summary.matched += 1
+                case .review: summary.review += 1
+                case .unmatched: summary.unmatched += 1
                 }
             }
             progress(summary)

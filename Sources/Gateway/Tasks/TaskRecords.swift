@@ -136,9 +136,11 @@ enum TaskRecords {
     static func close(
         _ id: Int, status: String, note: String, closedBy: String, _ transaction: Transaction, actor: String, now: Date
     ) throws {
-        try transaction.execute(
-            "UPDATE tasks SET status = ?, closed_at = ?, closed_by = ?, resolution_note = ? WHERE id = ?",
-            [status, Timestamp.string(now), closedBy, note, id])
+        // Closed once: another worker that closed it first (PostgreSQL) leaves nothing to do.
+        guard try transaction.execute(
+            "UPDATE tasks SET status = ?, closed_at = ?, closed_by = ?, resolution_note = ? WHERE id = ? AND status = 'open'",
+            [status, Timestamp.string(now), closedBy, note, id]) == 1
+        else { return }
         try AuditLog.append(
             transaction, actor: actor, action: status == "dismissed" ? "task.dismiss" : "task.resolve", subjectType: "task",
             subjectID: "\(id)", before: #"{"status":"open"}"#,
