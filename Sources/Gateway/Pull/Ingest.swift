@@ -44,21 +44,25 @@ struct Ingest {
             }
             do {
                 while let batch = try parsed.next() {
+                    var results: [ResultRecords.Prepared] = []
                     for item in batch {
-                        counts.fetched += 1
                         switch item {
-                        case .result(let result):
-                            switch try ResultRecords.upsert(result, transaction, actor: actor, now: now) {
-                            case .new: counts.new += 1
-                            case .updated: counts.updated += 1
-                            case .unchanged: counts.unchanged += 1
-                            }
+                        case .result(let result): results.append(result)
                         case .rejected(let rejected):
                             counts.rejected += 1
                             try ResultRecords.reject(rejected, provider: provider.id, transaction, now: now)
                         }
-                        if counts.fetched % 100_000 == 0 { progress(counts.fetched) }
                     }
+                    for outcome in try ResultRecords.upsert(results, transaction, actor: actor, now: now) {
+                        switch outcome {
+                        case .new: counts.new += 1
+                        case .updated: counts.updated += 1
+                        case .unchanged: counts.unchanged += 1
+                        }
+                    }
+                    let before = counts.fetched
+                    counts.fetched += batch.count
+                    if before / 100_000 != counts.fetched / 100_000 { progress(counts.fetched / 100_000 * 100_000) }
                 }
             } catch {
                 parsed.cancel()

@@ -54,25 +54,81 @@ enum ResultRecords {
         }
     }
 
+    /// Stores a batch of a feed's results: inserts the new ones, updates the changed ones (auditing
+    /// what changed), leaves the rest; the outcome of each, in order. One query finds what is
+    /// stored for the whole batch and new rows go in many to a statement, so a database across
+    /// a network (PostgreSQL) is asked a few times per batch rather than twice per row.
+    static func upsert(_ batch: [Prepared], _ transaction: Transaction, actor: String, now: String) throws -> [Outcome] {
+        guard let provider = batch.first?.result.providerID else { return [] }
+        var stored: [String: (id: Int, hash: String)] = [:]
+        let keys = try JSONEncoder.sortedString(batch.map(\.result.recordKey))
+        try transaction.forEach(
+            "SELECT record_key, id, content_hash FROM exam_results WHERE provider_id = ? AND record_key IN (SELECT value FROM json_each(?))",
+            [provider, keys]
+        ) { row in
+            if let key = row[0].string, let id = row[1].int { stored[key] = (id, row[2].string ?? "") }
+        }
+        var outcomes: [Outcome] = []
+        outcomes.reserveCapacity(batch.count)
+        var inserts: [Prepared] = []
+        var pending: Set<String> = []
+        for prepared in batch {
+            let key = prepared.result.recordKey
+            if prepared.result.providerID == provider, pending.contains(key) {
+                // The feed carries this result twice: the first must be stored before the second is compared with it.
+                try insert(inserts, transaction, now: now)
+                inserts.removeAll()
+                pending.removeAll()
+                outcomes.append(try upsert(prepared, transaction, actor: actor, now: now))
+            } else if prepared.result.providerID != provider || stored[key] != nil {
+                outcomes.append(try upsert(prepared, transaction, actor: actor, now: now))
+            } else {
+                inserts.append(prepared)
+                pending.insert(key)
+                outcomes.append(.new)
+            }
+        }
+        try insert(inserts, transaction, now: now)
+        return outcomes
+    }
+
+    /// Inserts new results, up to 100 to a statement.
+    private static func insert(_ rows: [Prepared], _ transaction: Transaction, now: String) throws {
+        guard let first = rows.first else { return }
+        let names = first.values.map(\.0).joined(separator: ", ")
+        let row = "(" + Array(repeating: "?", count: first.values.count + 9).joined(separator: ", ") + ")"
+        var start = 0
+        while start < rows.count {
+            let chunk = rows[start..<min(start + 100, rows.count)]
+            try transaction.execute(
+                """
+                INSERT INTO exam_results (\(names), provider_id, record_key, content_hash, source_feed, source_page,
+                                          source_record, fetched_at, first_seen_at, updated_at)
+                VALUES \(Array(repeating: row, count: chunk.count).joined(separator: ", "))
+                """, chunk.flatMap { insertArguments($0, now: now) })
+            start += chunk.count
+        }
+    }
+
+    private static func insertArguments(_ prepared: Prepared, now: String) -> [any SQLBindable] {
+        let result = prepared.result
+        return prepared.values.map(\.1) + [result.providerID, result.recordKey, prepared.hash] + sourceArguments(result) + [now, now]
+    }
+
+    private static func sourceArguments(_ result: CanonicalResult) -> [any SQLBindable] {
+        [result.source.feed, result.source.page, result.source.record, Timestamp.string(result.source.fetchedAt)]
+    }
+
     /// Inserts a new result, updates a changed one (auditing what changed), or leaves it.
     static func upsert(_ prepared: Prepared, _ transaction: Transaction, actor: String, now: String) throws -> Outcome {
         let (result, values, hash) = (prepared.result, prepared.values, prepared.hash)
-        let source: [any SQLBindable] = [
-            result.source.feed, result.source.page, result.source.record, Timestamp.string(result.source.fetchedAt),
-        ]
+        let source = sourceArguments(result)
         // Most rows of a re-pull are unchanged: compare the hash before reading the whole row.
         let stored = try transaction.query(
             "SELECT id, content_hash FROM exam_results WHERE provider_id = ? AND record_key = ?", [result.providerID, result.recordKey]
         ).first
         guard let stored else {
-            let names = values.map(\.0).joined(separator: ", ")
-            let marks = Array(repeating: "?", count: values.count + 9).joined(separator: ", ")
-            try transaction.execute(
-                """
-                INSERT INTO exam_results (\(names), provider_id, record_key, content_hash, source_feed, source_page,
-                                          source_record, fetched_at, first_seen_at, updated_at)
-                VALUES (\(marks))
-                """, values.map(\.1) + [result.providerID, result.recordKey, hash] + source + [now, now])
+            try insert([prepared], transaction, now: now)
             return .new
         }
         guard stored[1].string != hash else { return .unchanged }
