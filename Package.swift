@@ -47,7 +47,7 @@ let package = Package(
         .executableTarget(
             name: "certgate", dependencies: ["Gateway", "CertGateCore", "Store", "MockProvider", "AdapterKit", "Matching", "Console", "Spreadsheet"]),
         .executableTarget(
-            name: "certgate-bench", dependencies: ["Gateway", "CertGateCore", "Store", "Fetch", "MockProvider", "Matching", "Console"]),
+            name: "certgate-bench", dependencies: ["Gateway", "CertGateCore", "Store", "Fetch", "MockProvider", "Matching", "Console", "TestSupport"]),
 
         .executableTarget(name: "certgate-fuzz", dependencies: ["FuzzTargets"]),
 

@@ -19,6 +19,12 @@ public final class Database: Sendable {
         case postgresql(PostgresPool)
     }
 
+    /// PostgreSQL connections a process opens at most: `CERTGATE_DB_CONNECTIONS`, else 10 (the
+    /// console's requests each hold one for a moment; PostgreSQL allows 100 in all by default).
+    public static var defaultConnections: Int {
+        ProcessInfo.processInfo.environment["CERTGATE_DB_CONNECTIONS"].flatMap(Int.init).map { max(1, $0) } ?? 10
+    }
+
     /// Whether `location` names a PostgreSQL database (`postgresql://…`, `postgres://…`, or a
     /// libpq connection string such as `host=… dbname=…`, `service=…`) rather than a file.
     public static func isPostgreSQL(_ location: String) -> Bool {
@@ -31,7 +37,7 @@ public final class Database: Sendable {
     ///   - busyTimeout: SQLite: how long to wait for another process's write lock, in milliseconds.
     ///   - connections: PostgreSQL: at most this many connections for this process.
     public init(
-        location: String, busyTimeout: Int32 = 10_000, connections: Int = 4, migrations: [Migration] = Schema.migrations
+        location: String, busyTimeout: Int32 = 10_000, connections: Int = Database.defaultConnections, migrations: [Migration] = Schema.migrations
     ) throws {
         self.location = location
         if Self.isPostgreSQL(location) {

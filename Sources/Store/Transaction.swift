@@ -39,6 +39,16 @@ public struct Transaction {
         }
     }
 
+    /// Runs a statement whose outcome the caller does not need at once: on PostgreSQL it is sent
+    /// without waiting (pipelined), and a failure is thrown by a later statement or the commit,
+    /// so the transaction still commits whole or not at all. On SQLite it simply runs.
+    public func executeLater(_ sql: String, _ arguments: [any SQLBindable] = []) throws {
+        switch connection {
+        case .sqlite: try execute(sql, arguments)
+        case .postgresql(let connection): try connection.executeLater(sql, arguments)
+        }
+    }
+
     /// Runs a query and returns all its rows.
     public func query(_ sql: String, _ arguments: [any SQLBindable] = []) throws -> [SQLRow] {
         var rows: [SQLRow] = []

@@ -33,8 +33,13 @@ enum ConsoleBenchmark {
 
     static let password = "bench password for the console"
 
-    static func run(directory: String, users: Int, requestsPerUser: Int) throws -> Figures {
-        let gateway = try Gateway(databaseLocation: directory + "/console.db", configDirectory: "config", actor: "bench")
+    /// - Parameters:
+    ///   - database: where (a PostgreSQL URL, say); by default a SQLite file in `directory`.
+    ///   - during: work started when the browsing starts, and waited for after it (a pull).
+    static func run(
+        directory: String, users: Int, requestsPerUser: Int, database: String? = nil, during: (@Sendable () -> Void)? = nil
+    ) throws -> Figures {
+        let gateway = try Gateway(databaseLocation: database ?? directory + "/console.db", configDirectory: "config", actor: "bench")
         _ = try gateway.importRoster(rosterPath: "mocks/roster/roster.csv", enrollmentsPath: "mocks/roster/enrollments.csv")
         let player = CassettePlayer(cassettes: try Cassette.loadAll(directory: "mocks/feeds"))
         let feeds = try LoopbackServer(handler: player.respond)
@@ -146,7 +151,10 @@ enum ConsoleBenchmark {
             return summary(latencies.withLock { $0 }, failed: failures.load(ordering: .relaxed),
                 seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
         }
+        let background = during.map { work in Thread { work() } }
+        background?.start()
         figures.browsing = load(pause: 0.5...1.5, uploading: true)
+        while background?.isFinished == false { Thread.sleep(forTimeInterval: 0.1) }
         figures.uploads = summary(uploadLatencies.withLock { $0 }, failed: uploadFailures.load(ordering: .relaxed), seconds: figures.browsing.seconds)
         figures.stress = load(pause: nil)
         return figures

@@ -54,6 +54,17 @@ struct ScaleBenchmark {
         return paths
     }
 
+    /// Another report of `results` rows, numbered from `firstRow` (new results for a database
+    /// that holds the first report); returns its path.
+    mutating func writeReport(_ name: String, results: Int, firstRow: Int) throws -> String {
+        let path = directory + "/" + name
+        try Self.write(path) { out in
+            out("Candidate ID,First Name,Last Name,Date of Birth,Exam Code,Exam Date,Score,Passing Score,Result,Proctor\r\n")
+            for row in firstRow..<(firstRow + results) { out(reportLine(row, month: row % 9 + 1)) }
+        }
+        return path
+    }
+
     /// One report row: a noisy copy of a random roster student taking one of five exams.
     private mutating func reportLine(_ row: Int, month: Int) -> String {
         let index = Int.random(in: 0..<roster.count, using: &people.random)

@@ -6,6 +6,7 @@ import Foundation
 import Gateway
 import Matching
 import MockProvider
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -66,6 +67,34 @@ defer { if !arguments.contains("--keep") { try? FileManager.default.removeItem(a
         String(format: "median %.1f ms, p99 %.1f ms", figures.uploads.medianMilliseconds, figures.uploads.p99Milliseconds),
         String(format: "(%d uploads, %d failed; each stored or recognised, and its student's checks run)", figures.uploads.requests, figures.uploads.failed))
     report("console: one sign-in", String(format: "%.0f ms", figures.signInMilliseconds), "(an scrypt verification: N = 2^15, r = 8, p = 3)")
+
+    // The same on PostgreSQL, with a 200-page pull from another process running all along.
+    let postgres = try PostgresBenchmark()
+    let location = try postgres.newDatabase("console")
+    let certgateBinary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("certgate").path
+    var scale = ScaleBenchmark(certgate: certgateBinary, directory: directory)
+    scale.roster = scale.people.roster(count: 2_000)
+    let pages = try scale.pageServer(pages: 200, rows: 100, pageSeconds: 0.02)
+    defer { pages.stop() }
+    let pull = Mutex<(seconds: Double, status: Int32)>((0, -1))
+    let onPostgres = try ConsoleBenchmark.run(directory: directory, users: users, requestsPerUser: 10, database: location) { [scale] in
+        let outcome = try? scale.certgate(
+            ["pull", "--provider", "certiport", "--since", "2026-10-01", "--until", "2026-12-31", "--base-url", "certiport=\(pages.baseURL)/certiport"],
+            environment: ["CERTGATE_CERTIPORT_TOKEN": "bench"], database: location)
+        pull.withLock { $0 = (outcome?.0.seconds ?? 0, outcome?.0.status ?? -1) }
+    }
+    let pulled = pull.withLock { $0 }
+    report(
+        "console on PostgreSQL: \(users) users browsing and uploading, a pull running",
+        String(format: "median %.1f ms, p99 %.1f ms", onPostgres.browsing.medianMilliseconds, onPostgres.browsing.p99Milliseconds),
+        String(format: "(%d pages, %d not 200; uploads median %.1f ms, p99 %.1f ms, %d failed; the pull of 200 pages × 100 rows in %.1f s, exit %d)",
+            onPostgres.browsing.requests, onPostgres.browsing.failed, onPostgres.uploads.medianMilliseconds, onPostgres.uploads.p99Milliseconds,
+            onPostgres.uploads.failed, pulled.seconds, pulled.status))
+    report(
+        "console on PostgreSQL: \(users) users, no pause between pages",
+        String(format: "median %.1f ms, p99 %.1f ms", onPostgres.stress.medianMilliseconds, onPostgres.stress.p99Milliseconds),
+        String(format: "(%d pages in %.1f s, %.0f pages/s, %d not 200)", onPostgres.stress.requests, onPostgres.stress.seconds,
+            Double(onPostgres.stress.requests) / max(onPostgres.stress.seconds, 0.001), onPostgres.stress.failed))
 
     let certgate = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("certgate").path
     let uploads = try UploadBenchmark.run(
@@ -136,6 +165,40 @@ if scaleRows > 0 {
             seconds(checks["seconds"]), count(matching["matched"]), count(matching["review"]), count(matching["unmatched"]),
             count(checks["attainments_created"]), count(checks["tasks_opened"])))
     report("scale: import peak memory", String(format: "%.0f MiB", importRun.peakMiB), "(the certgate process)")
+
+    // The same roster and report on PostgreSQL (--no-postgresql skips it).
+    if !arguments.contains("--no-postgresql") {
+        let postgres = try PostgresBenchmark()
+        let location = try postgres.newDatabase("scale")
+        let (pgRoster, _) = try scale.certgate(["roster", "import", files.roster, "--enrollments", files.enrollments], database: location)
+        report("scale on PostgreSQL: roster import", String(format: "%.1f s", pgRoster.seconds), String(format: "(SQLite %.1f s)", rosterRun.seconds))
+        let (pgImport, pgImported) = try scale.certgate(["import", files.report, "--provider", "certiport"], database: location)
+        let pgStored = (pgImported["providers"] as? [[String: Any]])?.first ?? [:]
+        let pgChecks = pgImported["checks"] as? [String: Any] ?? [:]
+        report(
+            "scale on PostgreSQL: import of the \(scaleRows)-row report", String(format: "%.1f s, %.2f× SQLite", pgImport.seconds, pgImport.seconds / importRun.seconds),
+            String(format: "(parse and store %.1f s, match %.1f s, checks %.1f s; %d attainments, %d tasks opened; peak memory %.0f MiB)",
+                seconds(pgStored["seconds"]), seconds((pgImported["matching"] as? [String: Any])?["seconds"]), seconds(pgChecks["seconds"]),
+                count(pgChecks["attainments_created"]), count(pgChecks["tasks_opened"]), pgImport.peakMiB))
+        // Workers: two new reports imported one after the other by one process, then two more at
+        // once by two processes, on the state's database.
+        let workerRows = argument("--worker-rows", default: 100_000)
+        let reports = try (0..<4).map { try scale.writeReport("worker\($0).csv", results: workerRows, firstRow: 30_000_000 + $0 * workerRows) }
+        let (_, one) = measure {
+            for report in reports[0..<2] { _ = try? scale.certgate(["import", report, "--provider", "certiport"], database: location) }
+        }
+        let outcomes = Mutex<[Int32]>([])
+        let worker = scale
+        let (_, two) = measure {
+            DispatchQueue.concurrentPerform(iterations: 2) { index in
+                let outcome = try? worker.certgate(["import", reports[2 + index], "--provider", "certiport"], database: location)
+                outcomes.withLock { $0.append(outcome?.0.status ?? -1) }
+            }
+        }
+        report(
+            "scale on PostgreSQL: two reports of \(workerRows) rows, one worker then two at once", String(format: "%.1f s → %.1f s", one, two),
+            "(exit statuses \(outcomes.withLock { $0 }); certgate import in processes of their own, on the state's database)")
+    }
     /// Open tasks in all (matching's and the checks'), and by kind.
     func openTasks(_ checks: [String: Any]) -> (Int, String) {
         let kinds = ((checks["open_by_kind"] as? [String: Any]) ?? [:]).sorted { $0.key < $1.key }

@@ -22,7 +22,8 @@ public final class PostgresServer: @unchecked Sendable {
     public func conninfo(database: String) -> String { "host=\(socketFolder) port=\(port) dbname=\(database) user=\(owner)" }
     private var owner: String { getuid() == 0 ? "postgres" : (ProcessInfo.processInfo.environment["USER"] ?? "postgres") }
 
-    public init() throws {
+    /// - Parameter settings: server settings for `postgres -c` (the tests' default turns fsync off).
+    public init(settings: [String] = ["fsync=off"]) throws {
         guard let bindir = Self.output("/usr/bin/pg_config", ["--bindir"]), FileManager.default.isExecutableFile(atPath: bindir + "/initdb") else {
             throw ServerError("PostgreSQL's server is missing: make test installs Debian's postgresql")
         }
@@ -39,7 +40,7 @@ public final class PostgresServer: @unchecked Sendable {
         try run(["\(binaries)/initdb", "-D", data, "-A", "trust", "-U", owner, "--no-sync", "-E", "UTF8", "--locale=C"])
         try run([
             "\(binaries)/pg_ctl", "-D", data, "-l", directory.file("server.log"), "-w", "-t", "30",
-            "-o", "-k \(socketFolder) -p \(port) -c listen_addresses='' -c fsync=off", "start",
+            "-o", "-k \(socketFolder) -p \(port) -c listen_addresses=''" + settings.map { " -c \($0)" }.joined(), "start",
         ])
     }
 

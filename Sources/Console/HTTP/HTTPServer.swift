@@ -16,7 +16,10 @@ public final class HTTPServer: @unchecked Sendable {
         public var host = "127.0.0.1"
         /// 0: the system chooses (tests).
         public var port: UInt16 = 8080
-        public var threads: UInt32 = 4
+        /// Worker threads. A request mostly waits on the database (a certificate upload waits
+        /// for a running pull's checks to end before it runs its student's), so more threads
+        /// than cores keep pages answered meanwhile.
+        public var threads: UInt32 = 16
         public var idleTimeoutSeconds: UInt32 = 30
         /// A form larger than this is refused with 413 (uploads stream elsewhere).
         public var maximumBodyBytes = 1 << 20

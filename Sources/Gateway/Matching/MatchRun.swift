@@ -190,7 +190,7 @@ struct MatchRun {
         now: Date
     ) throws {
         let (decision, json) = (plan.decision, plan.details)
-        try transaction.execute(
+        try transaction.executeLater(
             """
             INSERT INTO matches (result_id, student_id, status, method, score, probability, run_id, details, decided_by, decided_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'certgate', ?)
@@ -205,7 +205,7 @@ struct MatchRun {
         case .matched:
             if teachesLink, let student = decision.studentID, let candidate = result.candidateID {
                 // A confident match teaches the link, unless staff already taught one.
-                try transaction.execute(
+                try transaction.executeLater(
                     """
                     INSERT INTO candidate_links (provider_id, candidate_id, student_id, source, created_by, created_at)
                     VALUES (?, ?, ?, 'auto', 'certgate', ?) ON CONFLICT (provider_id, candidate_id) DO NOTHING

@@ -100,7 +100,7 @@ enum ResultRecords {
         var start = 0
         while start < rows.count {
             let chunk = rows[start..<min(start + 100, rows.count)]
-            try transaction.execute(
+            try transaction.executeLater(
                 """
                 INSERT INTO exam_results (\(names), provider_id, record_key, content_hash, source_feed, source_page,
                                           source_record, fetched_at, first_seen_at, updated_at)

@@ -12,8 +12,24 @@ import Foundation
 public final class PostgresConnection: @unchecked Sendable {
     private let connection: OpaquePointer
     private let lock = NSRecursiveLock()
-    /// Prepared statements by their SQL: name and parameter count.
-    private var prepared: [String: (name: String, parameters: Int)] = [:]
+    /// Prepared statements by their SQL: name, parameter count and how often it ran.
+    private var prepared: [String: Prepared] = [:]
+    private var statementsPrepared = 0
+
+    private struct Prepared {
+        var name: String
+        var parameters: Int
+        var executions = 0
+    }
+
+    /// After this many executions a statement is prepared again. An import grows a table from
+    /// empty inside one transaction, before any statistics exist: a plan PostgreSQL chose and
+    /// kept while the table was empty (a sequential scan) would serve every row after it,
+    /// and the import would slow with the square of its size. Planned afresh as the table
+    /// grows, the statement finds its index.
+    private static let replanAt: Set<Int> = [64, 4_096, 262_144]
+    /// Statements sent in pipeline mode whose results are not read yet (see `executeLater`).
+    private var pipelined = 0
     /// The last audit event this transaction wrote (see `Transaction.auditHead`).
     var auditHead: AuditHead?
 
@@ -29,10 +45,6 @@ public final class PostgresConnection: @unchecked Sendable {
         self.connection = connection
         // Notices (a table that already exists, say) are not errors; keep them off stderr.
         PQsetNoticeProcessor(connection, { _, _ in }, nil)
-        // Plan each execution for the tables as they are: an import grows a table from empty
-        // inside one transaction, before any statistics are gathered, and a plan made once for
-        // the empty table (a sequential scan) would be kept for every row after it.
-        try executeScript("SET plan_cache_mode = force_custom_plan")
     }
 
     deinit { PQfinish(connection) }
@@ -55,6 +67,7 @@ public final class PostgresConnection: @unchecked Sendable {
     @discardableResult
     public func execute(_ sql: String, _ arguments: [any SQLBindable] = []) throws -> Int {
         try lock.withLock {
+            try drain()
             guard let result = try run(sql, arguments, singleRow: false) else { throw lastError(sql) }
             defer { PQclear(result) }
             _ = try check(result, sql: sql)
@@ -66,6 +79,7 @@ public final class PostgresConnection: @unchecked Sendable {
     /// scan of a state's results is never all in memory at once.
     public func forEach(_ sql: String, _ arguments: [any SQLBindable] = [], _ body: (SQLRow) throws -> Void) throws {
         try lock.withLock {
+            try drain()
             _ = try run(sql, arguments, singleRow: true)
             var failure: (any Error)?
             var names: [String]?
@@ -89,10 +103,59 @@ public final class PostgresConnection: @unchecked Sendable {
     /// Runs several statements with no parameters (a migration's script).
     public func executeScript(_ sql: String) throws {
         try lock.withLock {
+            try drain()
             guard let result = PQexec(connection, sql) else { throw lastError(sql) }
             defer { PQclear(result) }
             _ = try check(result, sql: sql)
         }
+    }
+
+    /// Sends a statement without waiting for its answer (libpq's pipeline mode): a run of them
+    /// costs one round trip instead of one each. Its outcome is read before the next statement
+    /// that is not sent this way, before the transaction commits, or after 500 of them; the
+    /// first failure is thrown then (the rest of the run is skipped by the server).
+    public func executeLater(_ sql: String, _ arguments: [any SQLBindable] = []) throws {
+        try lock.withLock {
+            // Preparing waits for its answer, which pipeline mode does not allow: drain first.
+            if prepared[sql].map({ Self.replanAt.contains($0.executions + 1) }) ?? true { try drain() }
+            let statement = try prepare(sql)
+            if pipelined == 0, PQpipelineStatus(connection) == PQ_PIPELINE_OFF {
+                guard PQenterPipelineMode(connection) == 1 else { throw lastError(sql) }
+            }
+            try send(statement, sql, arguments, singleRow: false)
+            pipelined += 1
+            if pipelined >= 500 { try drain() }
+        }
+    }
+
+    /// Reads the outcome of every statement sent by `executeLater` and leaves pipeline mode;
+    /// throws the first failure.
+    private func drain() throws {
+        guard PQpipelineStatus(connection) != PQ_PIPELINE_OFF else { return }
+        defer {
+            pipelined = 0
+            PQexitPipelineMode(connection)
+        }
+        guard PQpipelineSync(connection) == 1 else { throw lastError("pipeline sync") }
+        var failure: (any Error)?
+        var synced = false
+        while !synced {
+            guard let result = PQgetResult(connection) else {
+                // The end of one statement's results, or a connection that broke.
+                guard PQstatus(connection) == CONNECTION_OK else { throw lastError("pipeline") }
+                continue
+            }
+            defer { PQclear(result) }
+            switch PQresultStatus(result) {
+            case PGRES_PIPELINE_SYNC: synced = true
+            case PGRES_PIPELINE_ABORTED: continue
+            default:
+                if failure == nil {
+                    do { _ = try check(result, sql: "a statement sent ahead") } catch { failure = error }
+                }
+            }
+        }
+        if let failure { throw failure }
     }
 
     /// Transaction isolation levels.
@@ -112,6 +175,7 @@ public final class PostgresConnection: @unchecked Sendable {
                 try executeScript("COMMIT")
                 return value
             } catch {
+                try? drain()
                 try? executeScript("ROLLBACK")
                 throw error
             }
@@ -148,10 +212,33 @@ public final class PostgresConnection: @unchecked Sendable {
     /// reads the results, else the one result is returned.
     private func run(_ sql: String, _ arguments: [any SQLBindable], singleRow: Bool) throws -> OpaquePointer? {
         let statement = try prepare(sql)
+        if singleRow {
+            try send(statement, sql, arguments, singleRow: true)
+            return nil
+        }
+        return try withParameters(statement, sql, arguments) { count, values, lengths, formats in
+            guard let result = PQexecPrepared(connection, statement.name, count, values, lengths, formats, 0) else { throw lastError(sql) }
+            return result
+        }
+    }
+
+    /// Sends a prepared statement without reading its answer.
+    private func send(_ statement: (name: String, parameters: Int), _ sql: String, _ arguments: [any SQLBindable], singleRow: Bool) throws {
+        try withParameters(statement, sql, arguments) { count, values, lengths, formats in
+            guard PQsendQueryPrepared(connection, statement.name, count, values, lengths, formats, 0) == 1 else { throw lastError(sql) }
+        }
+        if singleRow { PQsetSingleRowMode(connection) }
+    }
+
+    /// The arguments as libpq takes them: text (bytea as binary), their types as the server
+    /// inferred them when the statement was prepared.
+    private func withParameters<T>(
+        _ statement: (name: String, parameters: Int), _ sql: String, _ arguments: [any SQLBindable],
+        _ body: (Int32, [UnsafePointer<CChar>?], [Int32], [Int32]) throws -> T
+    ) throws -> T {
         guard arguments.count == statement.parameters else {
             throw DatabaseError(sqlState: "08P01", message: "\(arguments.count) arguments for \(statement.parameters) parameters", sql: sql)
         }
-        // Parameters as text (bytea as binary), their types as the server inferred them.
         let values = arguments.map(\.sqlValue)
         var buffers: [[UInt8]?] = values.map { value in
             switch value {
@@ -167,35 +254,29 @@ public final class PostgresConnection: @unchecked Sendable {
             return 0
         }
         let formats = values.map { value -> Int32 in if case .blob = value { 1 } else { 0 } }
-        if singleRow {
-            let sent = withPointers(&buffers) { pointers in
-                PQsendQueryPrepared(connection, statement.name, Int32(values.count), pointers, lengths, formats, 0)
-            }
-            guard sent == 1 else { throw lastError(sql) }
-            PQsetSingleRowMode(connection)
-            return nil
-        }
-        let result = withPointers(&buffers) { pointers in
-            PQexecPrepared(connection, statement.name, Int32(values.count), pointers, lengths, formats, 0)
-        }
-        guard let result else { throw lastError(sql) }
-        return result
+        return try withPointers(&buffers) { try body(Int32(values.count), $0, lengths, formats) }
     }
 
     /// The statement prepared for `sql`, written with `?` parameters (translated by
-    /// `SQLDialect`, once) or PostgreSQL's own `$n`.
+    /// `SQLDialect`, once) or PostgreSQL's own `$n`; counted as one more execution.
     private func prepare(_ sql: String) throws -> (name: String, parameters: Int) {
-        if let statement = prepared[sql] { return statement }
-        let name = "s\(prepared.count + 1)"
+        if var statement = prepared[sql] {
+            statement.executions += 1
+            prepared[sql] = statement
+            guard Self.replanAt.contains(statement.executions) else { return (statement.name, statement.parameters) }
+            try executeScript("DEALLOCATE \(statement.name)")
+        }
+        statementsPrepared += 1
+        let name = "s\(statementsPrepared)"
         guard let result = PQprepare(connection, name, SQLDialect.postgresql.translate(sql), 0, nil) else { throw lastError(sql) }
         defer { PQclear(result) }
         _ = try check(result, sql: sql)
         guard let description = PQdescribePrepared(connection, name) else { throw lastError(sql) }
         defer { PQclear(description) }
         _ = try check(description, sql: sql)
-        let statement = (name: name, parameters: Int(PQnparams(description)))
+        let statement = Prepared(name: name, parameters: Int(PQnparams(description)), executions: prepared[sql]?.executions ?? 1)
         prepared[sql] = statement
-        return statement
+        return (statement.name, statement.parameters)
     }
 
     /// The result's status, or its error thrown with the SQLSTATE and message (never values).
@@ -249,7 +330,7 @@ public final class PostgresConnection: @unchecked Sendable {
 }
 
 /// The buffers' base addresses (nil for a NULL parameter) for libpq, valid during `body`.
-private func withPointers<T>(_ buffers: inout [[UInt8]?], _ body: ([UnsafePointer<CChar>?]) -> T) -> T {
+private func withPointers<T>(_ buffers: inout [[UInt8]?], _ body: ([UnsafePointer<CChar>?]) throws -> T) rethrows -> T {
     var pointers: [UnsafePointer<CChar>?] = []
     var retained: [UnsafeMutablePointer<UInt8>] = []
     defer { retained.forEach { $0.deallocate() } }
@@ -263,5 +344,5 @@ private func withPointers<T>(_ buffers: inout [[UInt8]?], _ body: ([UnsafePointe
         retained.append(copy)
         pointers.append(UnsafeRawPointer(copy).assumingMemoryBound(to: CChar.self))
     }
-    return body(pointers)
+    return try body(pointers)
 }
