@@ -58,8 +58,9 @@ $(AXE):
 	python3 -c "import glob, zipfile; w = zipfile.ZipFile(glob.glob('.build/axe/axe_selenium_python-*.whl')[0]); \
 		open('$(AXE)', 'wb').write(w.read('axe_selenium_python/node_modules/axe-core/axe.min.js'))"
 
-## bench: release-build benchmarks: matcher, CSV reader, roster import, HTTP client, and the end-to-end 1,000,000-row import and 1,000-page pull
+## bench: release-build benchmarks: matcher, CSV reader, roster import, HTTP client, the end-to-end 1,000,000-row import and 1,000-page pull, on SQLite and on a throwaway PostgreSQL
 bench: deps
+	@$(MAKE) --no-print-directory deps APT_PACKAGES="postgresql"
 	$(SWIFT) build -c release --product certgate
 	$(SWIFT) build -c release --product certgate-bench
 	$(SWIFT) run -c release --skip-build certgate-bench
