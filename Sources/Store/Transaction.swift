@@ -74,12 +74,19 @@ public struct Transaction {
         try query(sql, arguments).first?.values.first ?? .null
     }
 
-    /// Inserts a row and returns the `id` the database gave it (`RETURNING id` on both engines).
+    /// Inserts a row and returns the `id` the database gave it: SQLite's last row ID, PostgreSQL's
+    /// `RETURNING id` (one round trip either way).
     public func insertReturningID(_ sql: String, _ arguments: [any SQLBindable] = []) throws -> Int {
-        guard let id = try scalar(sql + " RETURNING id", arguments).int else {
-            throw DatabaseError(code: 1, message: "the insert returned no id", sql: sql)
+        switch connection {
+        case .sqlite(let sqlite):
+            try execute(sql, arguments)
+            return Int(sqlite.lastInsertRowID)
+        case .postgresql:
+            guard let id = try scalar(sql + " RETURNING id", arguments).int else {
+                throw DatabaseError(code: 1, message: "the insert returned no id", sql: sql)
+            }
+            return id
         }
-        return id
     }
 
     /// The last audit event written in this transaction, so appending does not read it back

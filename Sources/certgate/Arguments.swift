@@ -1,3 +1,5 @@
+import Store
+
 /// A usage mistake: exit status 2, with a hint to `--help`.
 struct UsageError: Error, CustomStringConvertible {
     let description: String
@@ -24,12 +26,23 @@ struct GlobalOptions {
     var help = false
 
     static let specs = [
-        OptionSpec(name: "--db", valueName: "PATH", help: "the database file (default $CERTGATE_DB, else ./certgate.db)"),
+        OptionSpec(
+            name: "--db", valueName: "PATH|postgresql://…",
+            help: "a SQLite file, or a PostgreSQL URL with no password (default $CERTGATE_DB, else ./certgate.db)"),
         OptionSpec(name: "--config", valueName: "DIR", help: "the configuration folder (default ./config)"),
         OptionSpec(name: "--actor", valueName: "NAME", help: "who is acting, for the audit trail (default $CERTGATE_ACTOR, else $USER)"),
         OptionSpec(name: "--format", valueName: "table|json|csv", help: "output format (default table)"),
         OptionSpec(name: "--help", valueName: nil, help: "show help"),
     ]
+
+    /// A password on a command line is seen by every user of the machine (`ps`) and kept in shell
+    /// history: refused, with where it belongs instead.
+    static func refusePassword(in location: String, from option: String) throws {
+        guard Database.displayLocation(of: location) == location else {
+            throw UsageError(
+                "\(option) holds a password: give it in PGPASSWORD, a ~/.pgpass file or a service file (PGSERVICE) instead, never on the command line")
+        }
+    }
 
     init(environment: [String: String]) {
         databaseLocation = environment["CERTGATE_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "./certgate.db"
@@ -83,7 +96,9 @@ struct ParsedArguments {
                 return arguments[index - 1]
             }
             switch name {
-            case "--db": globals.databaseLocation = try takeValue()
+            case "--db":
+                globals.databaseLocation = try takeValue()
+                try GlobalOptions.refusePassword(in: globals.databaseLocation, from: "--db")
             case "--config": globals.configDirectory = try takeValue()
             case "--actor": globals.actor = try takeValue()
             case "--format":

@@ -21,7 +21,9 @@ enum DatabaseCommands {
             guard let from = invocation.option("--from"), let to = invocation.option("--to") else {
                 throw UsageError("give both --from and --to (a SQLite file or a postgresql:// URL)")
             }
-            guard Database.displayLocation(of: from) != Database.displayLocation(of: to) else {
+            try GlobalOptions.refusePassword(in: from, from: "--from")
+            try GlobalOptions.refusePassword(in: to, from: "--to")
+            guard from != to else {
                 throw UsageError("--from and --to name the same database")
             }
             guard Database.isPostgreSQL(from) || FileManager.default.fileExists(atPath: from) else {

@@ -15,7 +15,7 @@ enum ServeCommand {
         summary: "run the staff web console (sign in with an account from certgate user add)",
         options: [
             OptionSpec(name: "--listen", valueName: "HOST:PORT", help: "where to listen (default 127.0.0.1:8080; [::1]:8080 for IPv6)"),
-            OptionSpec(name: "--threads", valueName: "N", help: "worker threads (default 4)"),
+            OptionSpec(name: "--threads", valueName: "N", help: "worker threads (default 16)"),
         ],
         details: """
             Serves the console on the address given: over HTTPS when gateway.json's console section
