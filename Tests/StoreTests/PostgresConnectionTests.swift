@@ -35,15 +35,20 @@ import Testing
         #expect(throws: DatabaseError.self) { try PostgresConnection("host=/nonexistent port=1 dbname=postgres connect_timeout=2") }
     }
 
-    @Test func anAdvisoryLockIsHeldByOneSessionAtATime() throws {
-        let database = try TestDatabase.newPostgreSQLDatabase()
-        let first = try PostgresConnection(database), second = try PostgresConnection(database)
-        let inner = try first.withAdvisoryLock("pull:certiport") {
-            // Another session (another worker) is refused while the first holds it; another name is free.
-            (try second.withAdvisoryLock("pull:certiport") { true }, try second.withAdvisoryLock("pull:servsafe") { true })
+    @Test func aPullLockIsHeldByOneProcessAtATimePerProvider() throws {
+        let location = try TestDatabase.newPostgreSQLDatabase()
+        let first = try Database(location: location), second = try Database(location: location)
+        do {
+            let held = try first.lock(["pull:certiport"])
+            // Another worker is refused that provider at once, naming it; another provider is free.
+            #expect { try second.lock(["pull:servsafe", "pull:certiport"]) } throws: {
+                ($0 as? DatabaseLock.Held)?.name == "pull:certiport"
+            }
+            #expect(throws: Never.self) { try second.lock(["pull:servsafe"]) }
+            withExtendedLifetime(held) {}
         }
-        #expect(inner?.0 == nil && inner?.1 == true)
-        #expect(try second.withAdvisoryLock("pull:certiport") { true } == true, "released when the first is done")
+        // Released with the lock (and, refused above, the servsafe lock the second had taken).
+        #expect(throws: Never.self) { try second.lock(["pull:certiport", "pull:servsafe"]) }
     }
 
     @Test func statementsAreWrittenOnceForBothEngines() {

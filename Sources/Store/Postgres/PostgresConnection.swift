@@ -116,10 +116,8 @@ public final class PostgresConnection: @unchecked Sendable {
     /// first failure is thrown then (the rest of the run is skipped by the server).
     public func executeLater(_ sql: String, _ arguments: [any SQLBindable] = []) throws {
         try lock.withLock {
-            // Preparing waits for its answer, which pipeline mode does not allow: drain first.
-            if prepared[sql].map({ Self.replanAt.contains($0.executions + 1) }) ?? true { try drain() }
             let statement = try prepare(sql)
-            if pipelined == 0, PQpipelineStatus(connection) == PQ_PIPELINE_OFF {
+            if PQpipelineStatus(connection) == PQ_PIPELINE_OFF {
                 guard PQenterPipelineMode(connection) == 1 else { throw lastError(sql) }
             }
             try send(statement, sql, arguments, singleRow: false)
@@ -179,17 +177,6 @@ public final class PostgresConnection: @unchecked Sendable {
                 try? executeScript("ROLLBACK")
                 throw error
             }
-        }
-    }
-
-    /// Runs `body` holding the session advisory lock named `name` (one per provider's pull, say,
-    /// across every process and machine on the database), or returns nil at once when another
-    /// session holds it. The lock goes with the session if the process dies.
-    public func withAdvisoryLock<T>(_ name: String, _ body: () throws -> T) throws -> T? {
-        try lock.withLock {
-            guard try tryAdvisoryLock(name) else { return nil }
-            defer { try? unlockAdvisoryLock(name) }
-            return try body()
         }
     }
 
@@ -266,6 +253,8 @@ public final class PostgresConnection: @unchecked Sendable {
             guard Self.replanAt.contains(statement.executions) else { return (statement.name, statement.parameters) }
             try executeScript("DEALLOCATE \(statement.name)")
         }
+        // Preparing waits for its answer, which pipeline mode does not allow.
+        try drain()
         statementsPrepared += 1
         let name = "s\(statementsPrepared)"
         guard let result = PQprepare(connection, name, SQLDialect.postgresql.translate(sql), 0, nil) else { throw lastError(sql) }

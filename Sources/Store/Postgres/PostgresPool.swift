@@ -26,23 +26,21 @@ final class PostgresPool: Sendable {
 
     private func checkOut() throws -> PostgresConnection {
         state.condition.lock()
-        defer { state.condition.unlock() }
-        while true {
-            if let connection = state.idle.popLast() { return connection }
-            if state.open < capacity {
-                state.open += 1
-                state.condition.unlock()
-                defer { state.condition.lock() }
-                do {
-                    return try PostgresConnection(conninfo)
-                } catch {
-                    state.condition.lock()
-                    state.open -= 1
-                    state.condition.unlock()
-                    throw error
-                }
-            }
-            state.condition.wait()
+        while state.idle.isEmpty && state.open >= capacity { state.condition.wait() }
+        if let connection = state.idle.popLast() {
+            state.condition.unlock()
+            return connection
+        }
+        state.open += 1
+        state.condition.unlock()
+        do {
+            return try PostgresConnection(conninfo)
+        } catch {
+            state.condition.lock()
+            state.open -= 1
+            state.condition.signal()
+            state.condition.unlock()
+            throw error
         }
     }
 
