@@ -10,19 +10,20 @@
 
 /* MHD_start_daemon and MHD_get_*_info are variadic, which Swift cannot call: fixed-argument wrappers. */
 
-/* A daemon on `address` (IPv4 or IPv6) with a pool of `threads`, idle connections closed after
+/* A daemon on `address` (IPv4 or IPv6) with a thread for each connection (a request that waits,
+   say on a database lock, holds up no other), at most `connections` at once, idle ones closed after
    `timeout` seconds, `memory_limit` bytes of buffers per connection, and `completed` told when a
    request ends; HTTPS when `certificate` and `key` (PEM text) are given. */
-static inline struct MHD_Daemon *certgate_mhd_start(const struct sockaddr *address, unsigned int threads, unsigned int timeout,
+static inline struct MHD_Daemon *certgate_mhd_start(const struct sockaddr *address, unsigned int connections, unsigned int timeout,
                                                    size_t memory_limit, MHD_AccessHandlerCallback handler,
                                                    MHD_RequestCompletedCallback completed, void *context,
                                                    const char *certificate, const char *key) {
-    unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+    unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL | MHD_USE_ERROR_LOG;
     if (address->sa_family == AF_INET6) flags |= MHD_USE_IPv6;
     if (certificate && key)
         return MHD_start_daemon(flags | MHD_USE_TLS, 0, NULL, NULL, handler, context,
                                 MHD_OPTION_SOCK_ADDR, address,
-                                MHD_OPTION_THREAD_POOL_SIZE, threads,
+                                MHD_OPTION_CONNECTION_LIMIT, connections,
                                 MHD_OPTION_CONNECTION_TIMEOUT, timeout,
                                 MHD_OPTION_CONNECTION_MEMORY_LIMIT, memory_limit,
                                 MHD_OPTION_NOTIFY_COMPLETED, completed, context,
@@ -31,7 +32,7 @@ static inline struct MHD_Daemon *certgate_mhd_start(const struct sockaddr *addre
                                 MHD_OPTION_END);
     return MHD_start_daemon(flags, 0, NULL, NULL, handler, context,
                             MHD_OPTION_SOCK_ADDR, address,
-                            MHD_OPTION_THREAD_POOL_SIZE, threads,
+                            MHD_OPTION_CONNECTION_LIMIT, connections,
                             MHD_OPTION_CONNECTION_TIMEOUT, timeout,
                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, memory_limit,
                             MHD_OPTION_NOTIFY_COMPLETED, completed, context,

@@ -92,7 +92,7 @@ public final class Database: Sendable {
                 try connection.inTransaction(immediate: true) { try body(Transaction(.sqlite(connection))) }
             }
         case .postgresql(let pool):
-            return try pool.withConnection { connection in
+            return try pool.withConnection(writing: true) { connection in
                 var attempt = 1
                 while true {
                     do {

@@ -6,20 +6,20 @@ import Synchronization
     import Glibc
 #endif
 
-/// An HTTP server on libmicrohttpd: its own polling thread and a pool of worker threads, idle
+/// An HTTP server on libmicrohttpd: its own polling thread and a thread for each connection, idle
 /// connections closed after a timeout, request bodies capped, and every response given the
-/// console's security headers. The handler sees a fully read request; it runs on the pool's
-/// threads, so it must be thread-safe.
+/// console's security headers. The handler sees a fully read request; it runs on the
+/// connections' threads, so it must be thread-safe.
 public final class HTTPServer: @unchecked Sendable {
     // @unchecked: `daemon` is set once in init and cleared once in stop (under `stopped`).
     public struct Options: Sendable {
         public var host = "127.0.0.1"
         /// 0: the system chooses (tests).
         public var port: UInt16 = 8080
-        /// Worker threads. A request mostly waits on the database (a certificate upload waits
-        /// for a running pull's checks to end before it runs its student's), so more threads
-        /// than cores keep pages answered meanwhile.
-        public var threads: UInt32 = 16
+        /// Connections served at once, each on a thread of its own: a request that waits (a
+        /// certificate upload waits for a running pull's checks before it runs its student's)
+        /// holds up no other. Further connections are refused until some close.
+        public var maximumConnections: UInt32 = 512
         public var idleTimeoutSeconds: UInt32 = 30
         /// A form larger than this is refused with 413 (uploads stream elsewhere).
         public var maximumBodyBytes = 1 << 20
@@ -92,7 +92,7 @@ public final class HTTPServer: @unchecked Sendable {
         daemon = withUnsafePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
                 certgate_mhd_start(
-                    socketAddress, options.threads, options.idleTimeoutSeconds, 64 * 1024, accessHandler, completedHandler, context,
+                    socketAddress, options.maximumConnections, options.idleTimeoutSeconds, 64 * 1024, accessHandler, completedHandler, context,
                     options.tls?.certificate, options.tls?.key)
             }
         }

@@ -15,7 +15,7 @@ enum ServeCommand {
         summary: "run the staff web console (sign in with an account from certgate user add)",
         options: [
             OptionSpec(name: "--listen", valueName: "HOST:PORT", help: "where to listen (default 127.0.0.1:8080; [::1]:8080 for IPv6)"),
-            OptionSpec(name: "--threads", valueName: "N", help: "worker threads (default 16)"),
+            OptionSpec(name: "--max-connections", valueName: "N", help: "browser connections served at once, a thread each (default 512)"),
         ],
         details: """
             Serves the console on the address given: over HTTPS when gateway.json's console section
@@ -38,9 +38,9 @@ enum ServeCommand {
             options.host = String(listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
             options.port = port
         }
-        if let text = invocation.option("--threads") {
-            guard let threads = UInt32(text), (1...64).contains(threads) else { throw UsageError("--threads takes 1 to 64") }
-            options.threads = threads
+        if let text = invocation.option("--max-connections") {
+            guard let limit = UInt32(text), (1...10_000).contains(limit) else { throw UsageError("--max-connections takes 1 to 10000") }
+            options.maximumConnections = limit
         }
         let gateway = try invocation.openGateway()
         if try gateway.users().isEmpty {
