@@ -18,6 +18,8 @@ enum ConsoleBenchmark {
         var medianMilliseconds = 0.0
         var p99Milliseconds = 0.0
         var seconds = 0.0
+        /// The page with the highest p99, and that p99 in ms.
+        var slowestPage = ("", 0.0)
     }
 
     struct Figures {
@@ -118,6 +120,7 @@ enum ConsoleBenchmark {
         /// `uploading`, teachers upload every fifth time (timed apart from the pages).
         func load(pause: ClosedRange<Double>?, uploading: Bool = false) -> Load {
             let latencies = Mutex<[Double]>([])
+            let byPage = Mutex<[String: [Double]]>([:])
             let failures = Atomic<Int>(0)
             let start = DispatchTime.now().uptimeNanoseconds
             let group = DispatchGroup()
@@ -128,6 +131,7 @@ enum ConsoleBenchmark {
                     var random = SplitMix64(seed: UInt64(user))
                     let token = sessions[user % accounts.count], pages = accounts[user % accounts.count].1
                     var local: [Double] = []
+                    var localByPage: [String: [Double]] = [:]
                     for index in 0..<requestsPerUser {
                         if let pause { Thread.sleep(forTimeInterval: Double.random(in: pause, using: &random)) }
                         let began = DispatchTime.now().uptimeNanoseconds
@@ -143,13 +147,20 @@ enum ConsoleBenchmark {
                         let request = HTTPRequest(url: base + pages[index % pages.count], headers: [("Cookie", "certgate_session=\(token)")])
                         if (try? client.send(request))?.status != 200 { failures.add(1, ordering: .relaxed) }
                         local.append(Double(DispatchTime.now().uptimeNanoseconds - began) / 1e6)
+                        localByPage[pages[index % pages.count], default: []].append(local.last!)
                     }
                     latencies.withLock { $0 += local }
+                    byPage.withLock { all in for (page, times) in localByPage { all[page, default: []] += times } }
                 }.start()
             }
             group.wait()
-            return summary(latencies.withLock { $0 }, failed: failures.load(ordering: .relaxed),
+            var load = summary(latencies.withLock { $0 }, failed: failures.load(ordering: .relaxed),
                 seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            for (page, times) in byPage.withLock({ $0 }) {
+                let p99 = summary(times, failed: 0, seconds: 0).p99Milliseconds
+                if p99 > load.slowestPage.1 { load.slowestPage = (page, p99) }
+            }
+            return load
         }
         let background = during.map { work in Thread { work() } }
         background?.start()

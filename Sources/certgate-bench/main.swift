@@ -87,14 +87,15 @@ defer { if !arguments.contains("--keep") { try? FileManager.default.removeItem(a
     report(
         "console on PostgreSQL: \(users) users browsing and uploading, a pull running",
         String(format: "median %.1f ms, p99 %.1f ms", onPostgres.browsing.medianMilliseconds, onPostgres.browsing.p99Milliseconds),
-        String(format: "(%d pages, %d not 200; uploads median %.1f ms, p99 %.1f ms, %d failed; the pull of 200 pages × 100 rows in %.1f s, exit %d)",
-            onPostgres.browsing.requests, onPostgres.browsing.failed, onPostgres.uploads.medianMilliseconds, onPostgres.uploads.p99Milliseconds,
-            onPostgres.uploads.failed, pulled.seconds, pulled.status))
+        String(format: "(%d pages, %d not 200; slowest %@ p99 %.1f ms; uploads median %.1f ms, p99 %.1f ms, %d failed; the pull of 200 pages × 100 rows in %.1f s, exit %d)",
+            onPostgres.browsing.requests, onPostgres.browsing.failed, onPostgres.browsing.slowestPage.0, onPostgres.browsing.slowestPage.1,
+            onPostgres.uploads.medianMilliseconds, onPostgres.uploads.p99Milliseconds, onPostgres.uploads.failed, pulled.seconds, pulled.status))
     report(
         "console on PostgreSQL: \(users) users, no pause between pages",
         String(format: "median %.1f ms, p99 %.1f ms", onPostgres.stress.medianMilliseconds, onPostgres.stress.p99Milliseconds),
-        String(format: "(%d pages in %.1f s, %.0f pages/s, %d not 200)", onPostgres.stress.requests, onPostgres.stress.seconds,
-            Double(onPostgres.stress.requests) / max(onPostgres.stress.seconds, 0.001), onPostgres.stress.failed))
+        String(format: "(%d pages in %.1f s, %.0f pages/s, %d not 200; slowest %@ p99 %.1f ms)", onPostgres.stress.requests,
+            onPostgres.stress.seconds, Double(onPostgres.stress.requests) / max(onPostgres.stress.seconds, 0.001), onPostgres.stress.failed,
+            onPostgres.stress.slowestPage.0, onPostgres.stress.slowestPage.1))
 
     let certgate = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("certgate").path
     let uploads = try UploadBenchmark.run(

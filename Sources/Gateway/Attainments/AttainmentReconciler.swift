@@ -98,6 +98,7 @@ struct AttainmentReconciler {
         for (index, attainment) in attainments.enumerated() {
             taken["\(attainment.studentID)\u{1F}\(attainment.credential)\u{1F}\(attainment.earnedOn)"] = index
         }
+        var created: [(key: String, student: String, credential: String, day: CalendarDate, result: Int?)] = []
         for (key, value) in wanted.sorted(by: { $0.key < $1.key }) where !have.contains(key) {
             let (student, credential, day, result) = value
             if let index = taken[key] {
@@ -108,24 +109,37 @@ struct AttainmentReconciler {
                 }
                 continue
             }
-            // Pending review, so not yet reportable.
-            let id = try transaction.insertReturningID(
-                """
-                INSERT INTO attainments (student_id, credential_code, earned_on, source, result_id, reportable, created_at)
-                VALUES (?, ?, ?, ?, ?, 0, ?)
-                """, [student, credential, day.description, source, result, stamp])
+            created.append((key, student, credential, day, result))
+        }
+        guard !created.isEmpty else { return }
+        // Pending review, so not yet reportable. Written many to a statement (a state's first
+        // import creates hundreds of thousands); the ids come back with their keys.
+        var ids: [String: Int] = [:]
+        for row in try transaction.insertRows(
+            into: "attainments", columns: ["student_id", "credential_code", "earned_on", "source", "result_id", "reportable", "created_at"],
+            created.map { [$0.student, $0.credential, $0.day.description, source, $0.result, 0, stamp] },
+            returning: ["id", "student_id", "credential_code", "earned_on"])
+        {
+            ids["\(row[1].string ?? "")\u{1F}\(row[2].string ?? "")\u{1F}\(row[3].string ?? "")"] = row[0].int
+        }
+        var events: [AuditLog.Event] = []
+        events.reserveCapacity(created.count)
+        for new in created {
+            guard let id = ids[new.key] else { throw CertGateError(.database, "attainment \(new.key) was inserted but not returned") }
             attainments.append(
                 CheckData.Attainment(
-                    id: id, studentID: student, credential: credential, earnedOn: day, source: source, resultID: result,
+                    id: id, studentID: new.student, credential: new.credential, earnedOn: new.day, source: source, resultID: new.result,
                     reviewStatus: "pending", reportable: false, reportableOverride: nil, pdfCount: 0))
-            counts.created += 1
-            try AuditLog.append(
-                transaction, actor: actor, action: "attainment.create", subjectType: "attainment",
-                subjectID: "\(id)",
-                after: ResultRecords.json([  // in key order, so nothing needs sorting
-                    ("credential", .text(credential)), ("earned_on", .text(day.description)),
-                    ("result_id", result.map { .integer(Int64($0)) } ?? .null), ("source", .text(source)), ("student_id", .text(student)),
-                ]), at: now)
+            events.append(
+                AuditLog.Event(
+                    actor: actor, action: "attainment.create", subjectType: "attainment", subjectID: "\(id)",
+                    after: ResultRecords.json([  // in key order, so nothing needs sorting
+                        ("credential", .text(new.credential)), ("earned_on", .text(new.day.description)),
+                        ("result_id", new.result.map { .integer(Int64($0)) } ?? .null), ("source", .text(source)),
+                        ("student_id", .text(new.student)),
+                    ]), at: now))
         }
+        counts.created += created.count
+        try AuditLog.append(transaction, events)
     }
 }

@@ -108,6 +108,10 @@ extension Gateway {
         let now = Date()
         do {
             return try database.write { transaction -> EvidenceOutcome in
+                // Two uploads for one student (PostgreSQL: two console threads, two hosts) take
+                // turns, so the second finds the first's file and attainment rather than adding
+                // them again.
+                try transaction.serialize("certgate evidence \(upload.studentID)")
                 let (attainmentID, created) = try attainment(for: upload, transaction, now: now)
                 if let existing = try transaction.scalar(
                     "SELECT id FROM evidence WHERE sha256 = ? AND student_id = ? AND credential_code = ?",

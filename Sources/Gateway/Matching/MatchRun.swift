@@ -112,8 +112,9 @@ struct MatchRun {
             try database.writeRetrying { transaction in
                 // Two workers' matching runs (PostgreSQL) write one batch at a time.
                 try transaction.serialize("certgate matching")
-                for (index, (result, plan)) in zip(batch, plans).enumerated() {
-                    try record(result, plan, run: runID, schools: context.schools, teachesLink: teaches[index], transaction, now: now)
+                try record(batch, plans, run: runID, teachesLink: teaches, transaction, now: now)
+                for (result, plan) in zip(batch, plans) {
+                    try settleTasks(result, plan, schools: context.schools, transaction, now: now)
                 }
             }
             for plan in plans {
@@ -183,34 +184,47 @@ struct MatchRun {
         return pending.indices.map { byChunk[$0 % chunks]![$0 / chunks] }
     }
 
-    /// - Parameter teachesLink: the result is the first confident match of a candidate not yet
-    ///   linked: the link is stored, unless staff taught one meanwhile.
+    /// Stores a batch's decisions and the links its confident matches teach, many rows to a
+    /// statement.
+    /// - Parameter teachesLink: per result, whether it is the first confident match of a
+    ///   candidate not yet linked: the link is stored, unless staff taught one meanwhile.
     private func record(
-        _ result: PendingResult, _ plan: Plan, run: Int, schools: [String: String], teachesLink: Bool, _ transaction: Transaction,
-        now: Date
+        _ batch: [PendingResult], _ plans: [Plan], run: Int, teachesLink: [Bool], _ transaction: Transaction, now: Date
     ) throws {
-        let (decision, json) = (plan.decision, plan.details)
-        try transaction.executeLater(
-            """
-            INSERT INTO matches (result_id, student_id, status, method, score, probability, run_id, details, decided_by, decided_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'certgate', ?)
-            ON CONFLICT (result_id) DO UPDATE SET student_id = excluded.student_id, status = excluded.status,
-                method = excluded.method, score = excluded.score, probability = excluded.probability, run_id = excluded.run_id,
-                details = excluded.details, decided_by = excluded.decided_by, decided_at = excluded.decided_at
-            """,
-            [result.id, decision.studentID, decision.status.rawValue, decision.method?.rawValue, decision.score, decision.probability, run,
-             json, Timestamp.string(now)])
+        let stamp = Timestamp.string(now)
+        var matches: [[any SQLBindable]] = []
+        var links: [[any SQLBindable]] = []
+        matches.reserveCapacity(batch.count)
+        for (index, (result, plan)) in zip(batch, plans).enumerated() {
+            let decision = plan.decision
+            matches.append([
+                result.id, decision.studentID, decision.status.rawValue, decision.method?.rawValue, decision.score, decision.probability, run,
+                plan.details, "certgate", stamp,
+            ])
+            if decision.status == .matched, teachesLink[index], let student = decision.studentID, let candidate = result.candidateID {
+                links.append([result.providerID, candidate, student, "auto", "certgate", stamp])
+            }
+        }
+        try transaction.insertRows(
+            into: "matches",
+            columns: ["result_id", "student_id", "status", "method", "score", "probability", "run_id", "details", "decided_by", "decided_at"],
+            matches,
+            suffix: """
+                ON CONFLICT (result_id) DO UPDATE SET student_id = excluded.student_id, status = excluded.status,
+                    method = excluded.method, score = excluded.score, probability = excluded.probability, run_id = excluded.run_id,
+                    details = excluded.details, decided_by = excluded.decided_by, decided_at = excluded.decided_at
+                """)
+        try transaction.insertRows(
+            into: "candidate_links", columns: ["provider_id", "candidate_id", "student_id", "source", "created_by", "created_at"], links,
+            suffix: "ON CONFLICT (provider_id, candidate_id) DO NOTHING")
+    }
+
+    /// Opens and resolves the review tasks a result's decision calls for.
+    private func settleTasks(_ result: PendingResult, _ plan: Plan, schools: [String: String], _ transaction: Transaction, now: Date) throws {
+        let decision = plan.decision
         let subject = "\(result.id)"
         switch decision.status {
         case .matched:
-            if teachesLink, let student = decision.studentID, let candidate = result.candidateID {
-                // A confident match teaches the link, unless staff already taught one.
-                try transaction.executeLater(
-                    """
-                    INSERT INTO candidate_links (provider_id, candidate_id, student_id, source, created_by, created_at)
-                    VALUES (?, ?, ?, 'auto', 'certgate', ?) ON CONFLICT (provider_id, candidate_id) DO NOTHING
-                    """, [result.providerID, candidate, student, Timestamp.string(now)])
-            }
             if result.hadOpenTask {
                 try TaskRecords.resolve(
                     [.matchReview, .unmatchedResult], subjectType: "exam_result", subjectID: subject,

@@ -92,22 +92,16 @@ enum ResultRecords {
         return outcomes
     }
 
-    /// Inserts new results, up to 100 to a statement.
+    /// Inserts new results, many to a statement.
     private static func insert(_ rows: [Prepared], _ transaction: Transaction, now: String) throws {
         guard let first = rows.first else { return }
-        let names = first.values.map(\.0).joined(separator: ", ")
-        let row = "(" + Array(repeating: "?", count: first.values.count + 9).joined(separator: ", ") + ")"
-        var start = 0
-        while start < rows.count {
-            let chunk = rows[start..<min(start + 100, rows.count)]
-            try transaction.executeLater(
-                """
-                INSERT INTO exam_results (\(names), provider_id, record_key, content_hash, source_feed, source_page,
-                                          source_record, fetched_at, first_seen_at, updated_at)
-                VALUES \(Array(repeating: row, count: chunk.count).joined(separator: ", "))
-                """, chunk.flatMap { insertArguments($0, now: now) })
-            start += chunk.count
-        }
+        try transaction.insertRows(
+            into: "exam_results",
+            columns: first.values.map(\.0) + [
+                "provider_id", "record_key", "content_hash", "source_feed", "source_page", "source_record", "fetched_at", "first_seen_at",
+                "updated_at",
+            ],
+            rows.map { insertArguments($0, now: now) })
     }
 
     private static func insertArguments(_ prepared: Prepared, now: String) -> [any SQLBindable] {
